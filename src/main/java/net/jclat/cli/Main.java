@@ -1,0 +1,1 @@
+package net.jclat.cli; public final class Main { public static void main(String[] a){ System.out.println("jclat"); } }

@@ -1,0 +1,59 @@
+package net.jclat.xlat;
+
+/**
+ * Per-worker counters: plain {@code long}s, written by one thread only. Readers on other threads sum
+ * several workers' counters and accept a slightly stale view; that is why there are no atomics here.
+ */
+public final class Counters {
+    public static final int IN4_PACKETS = 0;
+    public static final int IN4_BYTES = 1;
+    public static final int OUT6_PACKETS = 2;
+    public static final int OUT6_BYTES = 3;
+    public static final int IN6_PACKETS = 4;
+    public static final int IN6_BYTES = 5;
+    public static final int OUT4_PACKETS = 6;
+    public static final int OUT4_BYTES = 7;
+    public static final int ICMP4_ERRORS_SENT = 8;
+    public static final int ICMP6_ERRORS_SENT = 9;
+    public static final int FRAGMENTS_MADE = 10;
+    public static final int HAIRPINNED = 11;
+    private static final int DROP_BASE = 12;
+    public static final int SIZE = DROP_BASE + Drop.values().length;
+
+    private final long[] values = new long[SIZE];
+
+    void add(int index, long delta) {
+        values[index] += delta;
+    }
+
+    void drop(Drop reason) {
+        values[DROP_BASE + reason.ordinal()]++;
+    }
+
+    public long get(int index) {
+        return values[index];
+    }
+
+    public long dropped(Drop reason) {
+        return values[DROP_BASE + reason.ordinal()];
+    }
+
+    public long droppedTotal() {
+        long sum = 0;
+        for (Drop d : Drop.values()) {
+            sum += dropped(d);
+        }
+        return sum;
+    }
+
+    /** Adds this worker's values into {@code into} (same layout), for a reader summing workers. */
+    public void addTo(long[] into) {
+        for (int i = 0; i < SIZE; i++) {
+            into[i] += values[i];
+        }
+    }
+
+    public static int dropIndex(Drop reason) {
+        return DROP_BASE + reason.ordinal();
+    }
+}
