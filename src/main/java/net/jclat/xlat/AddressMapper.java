@@ -17,6 +17,7 @@ public final class AddressMapper {
     public static final long NON_GLOBAL = -2;
     public static final long NO_PREF64 = -3;
 
+    private final XlatConfig config;
     private final Pref64 pref64;
     private final boolean hasClat;
     private final int clatV4;
@@ -28,6 +29,7 @@ public final class AddressMapper {
     private final boolean enforceWkpRule;
 
     public AddressMapper(XlatConfig c) {
+        this.config = c;
         this.pref64 = c.pref64();
         this.hasClat = c.clatIpv4() != null;
         this.clatV4 = hasClat ? c.clatIpv4().address() : 0;
@@ -37,6 +39,11 @@ public final class AddressMapper {
         this.eams = new EamTable(c.eams());
         this.pref64ForLocal = c.pref64ForLocal();
         this.enforceWkpRule = pref64 != null && pref64.isWellKnown() && !c.allowWkpNonGlobal();
+    }
+
+    /** The configuration this mapper was built from: one snapshot, swapped whole on a change. */
+    public XlatConfig config() {
+        return config;
     }
 
     public Pref64 pref64() {
@@ -52,11 +59,12 @@ public final class AddressMapper {
     }
 
     /**
-     * Writes the IPv6 form of {@code v4} at {@code out[off..off+16)}.
+     * Writes the IPv6 form of {@code v4} at {@code out[off..off+16)}. {@code useEam} false skips the EAM
+     * table, as the hairpinning rules of RFC 7757 §4.2.1 require for some addresses.
      *
      * @return 0 on success, else {@link #NOT_MAPPED}, {@link #NON_GLOBAL} or {@link #NO_PREF64}
      */
-    public long toIpv6(int v4, boolean local, ByteBuffer out, int off) {
+    public long toIpv6(int v4, boolean local, boolean useEam, ByteBuffer out, int off) {
         if (hasClat && v4 == clatV4) {
             out.putLong(off, clatV6Hi).putLong(off + 8, clatV6Lo);
             return 0;
@@ -67,16 +75,11 @@ public final class AddressMapper {
                 return 0;
             }
         }
-        EamEntry e = eams.matchIpv4(v4);
+        EamEntry e = useEam ? eams.matchIpv4(v4) : null;
         if (e != null) {
             out.putLong(off, e.ipv6().hi()).putLong(off + 8, EamTable.toIpv6Lo(e, v4));
             return 0;
         }
-        return toIpv6ViaPref64(v4, local, out, off);
-    }
-
-    /** RFC 6052 form only, skipping EAM; used for the hairpinning rule of RFC 7757 §4. */
-    long toIpv6ViaPref64(int v4, boolean local, ByteBuffer out, int off) {
         if (local && !pref64ForLocal) {
             return NOT_MAPPED;
         }
@@ -128,8 +131,13 @@ public final class AddressMapper {
         return v4 & 0xFFFF_FFFFL;
     }
 
-    /** True when an IPv4 address is covered by an EAM; such a destination reached from IPv6 is hairpinned. */
+    /** True when an IPv4 address is covered by an EAM (RFC 7757 §4.2.2 condition A3). */
     public boolean isEamIpv4(int v4) {
         return eams.matchIpv4(v4) != null;
+    }
+
+    /** True when the IPv6 address maps through an EAM rather than the CLAT address, a dedicated prefix or RFC 6052. */
+    public boolean isEamIpv6(long hi, long lo) {
+        return !(hasClat && hi == clatV6Hi && lo == clatV6Lo) && eams.matchIpv6(hi, lo) != null;
     }
 }

@@ -17,7 +17,10 @@ public final class Counters {
     public static final int ICMP6_ERRORS_SENT = 9;
     public static final int FRAGMENTS_MADE = 10;
     public static final int HAIRPINNED = 11;
-    private static final int DROP_BASE = 12;
+    /** Input packets with verdict TRANSLATED, per direction: in = translated + dropped. */
+    public static final int TRANSLATED_4TO6 = 12;
+    public static final int TRANSLATED_6TO4 = 13;
+    private static final int DROP_BASE = 14;
     public static final int SIZE = DROP_BASE + Drop.values().length;
 
     private final long[] values = new long[SIZE];

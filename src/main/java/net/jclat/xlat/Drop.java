@@ -11,6 +11,7 @@ public enum Drop {
     IPV6_TRUNCATED("ipv6-truncated", "shorter than its IPv6 header or payload length"),
     IPV6_BAD_EXTENSION("ipv6-bad-extension", "malformed or misplaced IPv6 extension header"),
     IPV6_SEGMENTS_LEFT("ipv6-segments-left", "routing header with segments left (RFC 7915 §5.1)"),
+    ILLEGAL_SOURCE("illegal-source", "unspecified, loopback or otherwise illegal source (RFC 7915 §4.1/§5.1)"),
     MULTICAST("multicast", "multicast or broadcast address"),
     NDP_MLD("ndp-mld", "neighbour discovery or MLD is link-local and never translated"),
     UNTRANSLATABLE_PROTOCOL("untranslatable-protocol", "protocol has no meaning on the other side"),

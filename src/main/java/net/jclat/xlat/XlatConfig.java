@@ -21,6 +21,8 @@ import java.util.List;
  * @param ipv4Mtu next-hop MTU on the IPv4 side
  * @param ipv6Mtu next-hop MTU on the IPv6 side
  * @param udpZeroChecksum policy for IPv4 UDP with checksum zero
+ * @param ignoreTos set the IPv6 traffic class to zero instead of copying the TOS (RFC 7915 §4.1 SHOULD)
+ * @param sendIcmpErrors whether the translator originates ICMP errors at all (RFC 7915 §4.4/§5.4 SHOULD)
  */
 public record XlatConfig(
         Pref64 pref64,
@@ -35,7 +37,9 @@ public record XlatConfig(
         int lowestIpv6Mtu,
         int ipv4Mtu,
         int ipv6Mtu,
-        UdpZeroChecksum udpZeroChecksum) {
+        UdpZeroChecksum udpZeroChecksum,
+        boolean ignoreTos,
+        boolean sendIcmpErrors) {
 
     /** RFC 7600: the IPv4 dummy address, for translators that have no IPv4 address of their own. */
     public static final Ipv4Prefix IPV4_DUMMY = Ipv4Prefix.parse("192.0.0.8/32");
@@ -62,6 +66,10 @@ public record XlatConfig(
         requireRange("lowest IPv6 MTU", lowestIpv6Mtu, 1280, 65535);
         requireRange("IPv6 MTU", ipv6Mtu, 1280, 65535);
         requireRange("IPv4 MTU", ipv4Mtu, 68, 65535);
+        if (lowestIpv6Mtu > ipv6Mtu) {
+            throw new IllegalArgumentException("the lowest IPv6 MTU (" + lowestIpv6Mtu
+                    + ") cannot exceed the IPv6 MTU (" + ipv6Mtu + ")");
+        }
         if (udpZeroChecksum == null) {
             throw new IllegalArgumentException("UDP zero checksum policy is required");
         }
@@ -92,6 +100,8 @@ public record XlatConfig(
         b.ipv4Mtu = ipv4Mtu;
         b.ipv6Mtu = ipv6Mtu;
         b.udpZeroChecksum = udpZeroChecksum;
+        b.ignoreTos = ignoreTos;
+        b.sendIcmpErrors = sendIcmpErrors;
         return b;
     }
 
@@ -110,6 +120,8 @@ public record XlatConfig(
         private int ipv4Mtu = 1500;
         private int ipv6Mtu = 1500;
         private UdpZeroChecksum udpZeroChecksum = UdpZeroChecksum.COMPUTE;
+        private boolean ignoreTos;
+        private boolean sendIcmpErrors = true;
 
         public Builder pref64(Pref64 v) { pref64 = v; return this; }
         public Builder pref64(String v) { pref64 = Pref64.parse(v); return this; }
@@ -130,11 +142,13 @@ public record XlatConfig(
         public Builder ipv4Mtu(int v) { ipv4Mtu = v; return this; }
         public Builder ipv6Mtu(int v) { ipv6Mtu = v; return this; }
         public Builder udpZeroChecksum(UdpZeroChecksum v) { udpZeroChecksum = v; return this; }
+        public Builder ignoreTos(boolean v) { ignoreTos = v; return this; }
+        public Builder sendIcmpErrors(boolean v) { sendIcmpErrors = v; return this; }
 
         public XlatConfig build() {
             return new XlatConfig(pref64, clatIpv4, clatIpv6, dedicatedPrefixes, eams, pref64ForLocal,
                     allowWkpNonGlobal, translatorIpv4, translatorIpv6, lowestIpv6Mtu, ipv4Mtu, ipv6Mtu,
-                    udpZeroChecksum);
+                    udpZeroChecksum, ignoreTos, sendIcmpErrors);
         }
     }
 }

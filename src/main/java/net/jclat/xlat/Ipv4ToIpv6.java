@@ -1,0 +1,510 @@
+package net.jclat.xlat;
+
+import java.nio.ByteBuffer;
+
+/** RFC 7915 §4: translating IPv4 packets (and the ICMPv4 errors they carry) into IPv6. */
+final class Ipv4ToIpv6 {
+    private static final int PROTO_ICMP = 1;
+    private static final int PROTO_IGMP = 2;
+    private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    private static final int PROTO_DCCP = 33;
+    private static final int OPT_EOL = 0;
+    private static final int OPT_NOP = 1;
+    private static final int OPT_LSRR = 131;
+    private static final int OPT_SSRR = 137;
+    /** Where the translated addresses are staged in scratch before they overwrite the input. */
+    private static final int STAGE = 0;
+    /** Where fragments and ICMP errors are built in scratch. */
+    private static final int BUILD = 64;
+
+    private final Translator t;
+    private final IcmpErrors errors;
+    private final ByteBuffer scratch;
+
+    Ipv4ToIpv6(Translator t, IcmpErrors errors) {
+        this.t = t;
+        this.errors = errors;
+        this.scratch = t.scratch;
+    }
+
+    Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
+        XlatConfig c = m.config();
+        t.counters.add(Counters.IN4_PACKETS, 1);
+        t.counters.add(Counters.IN4_BYTES, len);
+        if (len < Ipv4Header.MIN_LENGTH) {
+            return t.drop(Drop.IPV4_TRUNCATED);
+        }
+        int ihl = Ipv4Header.ihl(b, off);
+        if (ihl < Ipv4Header.MIN_LENGTH) {
+            return t.drop(Drop.IPV4_BAD_HEADER);
+        }
+        if (ihl > len) {
+            return t.drop(Drop.IPV4_TRUNCATED);
+        }
+        int total = Ipv4Header.totalLength(b, off);
+        if (total < ihl) {
+            return t.drop(Drop.IPV4_BAD_HEADER);
+        }
+        if (total > len) {
+            return t.drop(Drop.IPV4_TRUNCATED);
+        }
+        // RFC 1812 §5.2.2: a router verifies the header checksum; a corrupt header is not forwarded.
+        if (Checksum.fold(Checksum.sum(b, off, ihl)) != 0xFFFF) {
+            return t.drop(Drop.IPV4_BAD_CHECKSUM);
+        }
+        int src = Ipv4Header.source(b, off);
+        int dst = Ipv4Header.destination(b, off);
+        if (Ipv4Header.isMulticastOrReserved(dst) || Ipv4Header.isMulticastOrReserved(src)) {
+            return t.drop(Drop.MULTICAST);
+        }
+        if (ihl > Ipv4Header.MIN_LENGTH) {
+            Drop options = checkOptions(b, off, ihl);
+            if (options == Drop.IPV4_SOURCE_ROUTE) {
+                // RFC 7915 §4.1: discard, and SHOULD return Destination Unreachable, Source Route Failed.
+                return t.answered(errors.icmp4(m, b, off, IcmpMaps.V4_DEST_UNREACHABLE, 5, 0, sink), options);
+            } else if (options != null) {
+                return t.drop(options);
+            }
+        }
+        int protocol = Ipv4Header.protocol(b, off);
+        if (isUntranslatableProtocol(protocol)) {
+            return t.drop(Drop.UNTRANSLATABLE_PROTOCOL);
+        }
+        int fragField = Ipv4Header.fragmentField(b, off);
+        int fragOffset = Ipv4Header.fragmentOffsetBytes(fragField);
+        boolean more = (fragField & Ipv4Header.FLAG_MF) != 0;
+        boolean df = (fragField & Ipv4Header.FLAG_DF) != 0;
+        boolean isFragment = more || fragOffset != 0;
+        int p = off + ihl;
+        int payloadLen = total - ihl;
+        if (fragOffset + payloadLen > 65535) {
+            return t.drop(Drop.FRAGMENT_BAD);
+        }
+
+        int icmpType = -1;
+        if (protocol == PROTO_ICMP && fragOffset == 0) {
+            if (payloadLen < 8) {
+                return t.drop(Drop.L4_TRUNCATED);
+            }
+            icmpType = b.get(p) & 0xFF;
+            if (IcmpMaps.isIcmp4Error(icmpType)) {
+                return translateError(m, b, off, ihl, total, isFragment, sink);
+            }
+            if (icmpType != IcmpMaps.V4_ECHO_REQUEST && icmpType != IcmpMaps.V4_ECHO_REPLY) {
+                return t.drop(Drop.ICMP_UNTRANSLATABLE);
+            }
+            if (isFragment) {
+                return t.drop(Drop.ICMP_FRAGMENTED);
+            }
+        }
+        // RFC 7915 §4.1: an illegal source (RFC 1812 §5.3.7) is silently discarded.
+        if (isIllegalSource(src)) {
+            return t.drop(Drop.ILLEGAL_SOURCE);
+        }
+
+        // Map both addresses before any byte of the input changes, so a refusal leaves it intact.
+        // RFC 7757 §4.2.1 rule 1: the source of a non-error packet is never mapped through the EAM table.
+        long r = m.toIpv6(src, true, false, scratch, STAGE);
+        if (r != 0) {
+            return t.drop(mappingDrop(r, Drop.SOURCE_NOT_MAPPED));
+        }
+        r = m.toIpv6(dst, false, true, scratch, STAGE + 16);
+        if (r != 0) {
+            // RFC 7915 §4.4: a discarded packet is answered with Destination Unreachable, Communication
+            // Administratively Prohibited (3/13).
+            return t.answered(errors.icmp4(m, b, off, IcmpMaps.V4_DEST_UNREACHABLE, 13, 0, sink),
+                    mappingDrop(r, Drop.DESTINATION_NOT_MAPPED));
+        }
+
+        // RFC 7915 §4.1 Hop Limit: the translator is a router, so it decrements and checks for zero.
+        int ttl = Ipv4Header.ttl(b, off);
+        if (ttl <= 1) {
+            return t.answered(errors.icmp4(m, b, off, IcmpMaps.V4_TIME_EXCEEDED, 0, 0, sink), Drop.TTL_EXPIRED);
+        }
+
+        // RFC 7915 §4.1: a Fragment Header is added when the packet is a fragment, or when DF is clear and
+        // the IPv6 packet would exceed the lowest IPv6 MTU (then it is also fragmented here).
+        boolean fragmentHere = !df && Ipv6Header.LENGTH + payloadLen > c.lowestIpv6Mtu();
+        boolean fragmentHeader = isFragment || fragmentHere;
+        int v6Len = Ipv6Header.LENGTH + (fragmentHeader ? 8 : 0) + payloadLen;
+        if (!fragmentHere && v6Len > c.ipv6Mtu()) {
+            if (df) {
+                // RFC 7915 §4 / RFC 1191: too big for the IPv6 next hop; tell the sender its path MTU.
+                int mtu = c.ipv6Mtu() - Ipv6Header.LENGTH + Ipv4Header.MIN_LENGTH - (fragmentHeader ? 8 : 0);
+                return t.answered(errors.icmp4(m, b, off, IcmpMaps.V4_DEST_UNREACHABLE, 4, mtu, sink),
+                        Drop.PACKET_TOO_BIG);
+            }
+            fragmentHere = true;
+        }
+
+        long srcHi = scratch.getLong(STAGE);
+        long srcLo = scratch.getLong(STAGE + 8);
+        long dstHi = scratch.getLong(STAGE + 16);
+        long dstLo = scratch.getLong(STAGE + 24);
+        int tos = c.ignoreTos() ? 0 : Ipv4Header.tos(b, off);
+        int id = Ipv4Header.identification(b, off);
+
+        if (fragOffset == 0) {
+            Drop l4 = updateTransport(c, b, p, payloadLen, protocol, isFragment,
+                    Checksum.ipv4Addresses(src, dst), Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo));
+            if (l4 != null) {
+                return t.drop(l4);
+            }
+        }
+        int nextHeader = protocol == PROTO_ICMP ? Ipv6Header.NH_ICMPV6 : protocol;
+
+        if (fragmentHere) {
+            emitFragments(c, b, p, payloadLen, tos, nextHeader, ttl - 1, fragOffset, more, id,
+                    srcHi, srcLo, dstHi, dstLo, sink);
+        } else {
+            int o = p - Ipv6Header.LENGTH - (fragmentHeader ? 8 : 0);
+            Ipv6Header.writeFixed(b, o, tos, v6Len - Ipv6Header.LENGTH,
+                    fragmentHeader ? Ipv6Header.NH_FRAGMENT : nextHeader, ttl - 1);
+            Ipv6Header.writeAddresses(b, o, srcHi, srcLo, dstHi, dstLo);
+            if (fragmentHeader) {
+                // RFC 7915 §4.1: Fragment Header from the IPv4 fragment fields, identification zero-extended.
+                Ipv6Header.writeFragmentHeader(b, o + Ipv6Header.LENGTH, nextHeader, fragOffset, more, id);
+            }
+            t.emit6(sink, b, o, v6Len);
+        }
+        t.counters.add(Counters.TRANSLATED_4TO6, 1);
+        return Verdict.TRANSLATED;
+    }
+
+    /**
+     * RFC 7915 §4.4/§4.5: the transport checksum covers a pseudo-header whose addresses changed, so it is
+     * updated incrementally (RFC 1624); ICMPv4 echo becomes ICMPv6 echo, whose checksum newly includes
+     * the pseudo-header. Returns a drop reason, or null.
+     */
+    private Drop updateTransport(XlatConfig c, ByteBuffer b, int p, int len, int protocol, boolean isFragment,
+            long oldAddrSum, long newAddrSum) {
+        switch (protocol) {
+            case PROTO_TCP -> {
+                if (len < 18) {
+                    return Drop.L4_TRUNCATED;
+                }
+                b.putShort(p + 16, (short) Checksum.adjust(b.getShort(p + 16) & 0xFFFF, oldAddrSum, newAddrSum));
+            }
+            case PROTO_UDP -> {
+                if (len < 8) {
+                    return Drop.L4_TRUNCATED;
+                }
+                int sum = b.getShort(p + 6) & 0xFFFF;
+                if (sum == 0) {
+                    // RFC 7915 §4.5: compute it if the whole datagram is here and policy allows, else drop.
+                    if (isFragment || c.udpZeroChecksum() == UdpZeroChecksum.DROP) {
+                        return Drop.UDP_ZERO_CHECKSUM;
+                    }
+                    b.putShort(p + 6, (short) nonZero(Checksum.finish(Checksum.sum(b, p, len) + newAddrSum
+                            + len + PROTO_UDP)));
+                } else {
+                    b.putShort(p + 6, (short) nonZero(Checksum.adjust(sum, oldAddrSum, newAddrSum)));
+                }
+            }
+            case PROTO_DCCP -> {
+                if (len < 8) {
+                    return Drop.L4_TRUNCATED;
+                }
+                b.putShort(p + 6, (short) Checksum.adjust(b.getShort(p + 6) & 0xFFFF, oldAddrSum, newAddrSum));
+            }
+            case PROTO_ICMP -> {
+                int oldWord = b.getShort(p) & 0xFFFF;
+                int type = IcmpMaps.v4ToV6(oldWord >>> 8, oldWord & 0xFF) >>> 8;
+                int newWord = type << 8 | (oldWord & 0xFF);
+                b.put(p, (byte) type);
+                long pseudo = newAddrSum + len + Ipv6Header.NH_ICMPV6;
+                b.putShort(p + 2, (short) Checksum.adjust(b.getShort(p + 2) & 0xFFFF, oldWord, newWord + pseudo));
+            }
+            default -> {
+                // No pseudo-header in its checksum (or none at all): nothing to update.
+            }
+        }
+        return null;
+    }
+
+    /** A UDP checksum of zero means "none"; a computed zero is sent as all ones (RFC 768). */
+    static int nonZero(int checksum) {
+        return checksum == 0 ? 0xFFFF : checksum;
+    }
+
+    /**
+     * RFC 7915 §4.1: fragments of at most the lowest IPv6 MTU, each with a Fragment Header carrying the IPv4
+     * identification; offsets continue from an IPv4 fragment's own offset and M stays set for all but the
+     * last piece of the last IPv4 fragment.
+     */
+    private void emitFragments(XlatConfig c, ByteBuffer b, int p, int payloadLen, int tos, int nextHeader,
+            int hopLimit, int baseOffset, boolean more, int id, long srcHi, long srcLo, long dstHi, long dstLo,
+            PacketSink sink) {
+        int maxChunk = (c.lowestIpv6Mtu() - Ipv6Header.LENGTH - Ipv6Header.FRAGMENT_HEADER_LENGTH) & ~7;
+        int hdr = Ipv6Header.LENGTH + Ipv6Header.FRAGMENT_HEADER_LENGTH;
+        Ipv6Header.writeAddresses(scratch, BUILD, srcHi, srcLo, dstHi, dstLo);
+        for (int done = 0; done < payloadLen; ) {
+            int chunk = Math.min(maxChunk, payloadLen - done);
+            boolean last = done + chunk == payloadLen;
+            Ipv6Header.writeFixed(scratch, BUILD, tos, Ipv6Header.FRAGMENT_HEADER_LENGTH + chunk,
+                    Ipv6Header.NH_FRAGMENT, hopLimit);
+            Ipv6Header.writeFragmentHeader(scratch, BUILD + Ipv6Header.LENGTH, nextHeader, baseOffset + done,
+                    !last || more, id);
+            scratch.put(BUILD + hdr, b, p + done, chunk);
+            t.counters.add(Counters.FRAGMENTS_MADE, 1);
+            t.emit6(sink, scratch, BUILD, hdr + chunk);
+            done += chunk;
+        }
+    }
+
+    /**
+     * RFC 7915 §4.1: options are ignored, but an unexpired source route (LSRR/SSRR whose pointer has not
+     * passed its length) means the packet must be discarded. Malformed options are refused outright.
+     */
+    private static Drop checkOptions(ByteBuffer b, int off, int ihl) {
+        int i = off + Ipv4Header.MIN_LENGTH;
+        int end = off + ihl;
+        while (i < end) {
+            int type = b.get(i) & 0xFF;
+            if (type == OPT_EOL) {
+                return null;
+            }
+            if (type == OPT_NOP) {
+                i++;
+                continue;
+            }
+            if (i + 1 >= end) {
+                return Drop.IPV4_BAD_OPTIONS;
+            }
+            int optLen = b.get(i + 1) & 0xFF;
+            if (optLen < 2 || i + optLen > end) {
+                return Drop.IPV4_BAD_OPTIONS;
+            }
+            if ((type == OPT_LSRR || type == OPT_SSRR) && optLen >= 3) {
+                int pointer = b.get(i + 2) & 0xFF;
+                if (pointer <= optLen) {
+                    return Drop.IPV4_SOURCE_ROUTE;
+                }
+            }
+            i += optLen;
+        }
+        return null;
+    }
+
+    /**
+     * IGMP is link-local multicast signalling; the IPv6 extension-header and ICMPv6 numbers would be
+     * misread as IPv6 structure once copied into Next Header.
+     */
+    private static boolean isUntranslatableProtocol(int protocol) {
+        return protocol == PROTO_IGMP || protocol == Ipv6Header.NH_HOP_BY_HOP || protocol == Ipv6Header.NH_ROUTING
+                || protocol == Ipv6Header.NH_FRAGMENT || protocol == Ipv6Header.NH_ICMPV6
+                || protocol == Ipv6Header.NH_NONE || protocol == Ipv6Header.NH_DESTINATION_OPTIONS;
+    }
+
+    /** RFC 1812 §5.3.7: "this network" (0/8) and loopback (127/8) never appear as a forwarded source. */
+    static boolean isIllegalSource(int src) {
+        int first = src >>> 24;
+        return first == 0 || first == 127;
+    }
+
+    static Drop mappingDrop(long code, Drop notMapped) {
+        if (code == AddressMapper.NON_GLOBAL) {
+            return Drop.WKP_NON_GLOBAL;
+        }
+        return code == AddressMapper.NO_PREF64 ? Drop.NO_PREF64 : notMapped;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // ICMPv4 errors (RFC 7915 §4.2, §4.3): built in scratch, since the inner packet grows too.
+
+    private Verdict translateError(AddressMapper m, ByteBuffer b, int off, int ihl, int total, boolean isFragment,
+            PacketSink sink) {
+        XlatConfig c = m.config();
+        int icmp = off + ihl;
+        int type = b.get(icmp) & 0xFF;
+        int code = b.get(icmp + 1) & 0xFF;
+        int mapped = IcmpMaps.v4ToV6(type, code);
+        if (mapped == IcmpMaps.NONE) {
+            return t.drop(Drop.ICMP_UNTRANSLATABLE);
+        }
+        if (isFragment) {
+            return t.drop(Drop.ICMP_FRAGMENTED);
+        }
+        int ttl = Ipv4Header.ttl(b, off);
+        if (ttl <= 1) {
+            return t.drop(Drop.TTL_EXPIRED); // never an ICMP error about an ICMP error
+        }
+        int type6 = mapped >>> 8;
+        int code6 = mapped & 0xFF;
+        long rest; // bytes 4..7 of the ICMPv6 header
+        int in = icmp + 8;
+        int avail = total - ihl - 8;
+        if (avail < Ipv4Header.MIN_LENGTH || (b.get(in) & 0xF0) != 0x40) {
+            return t.drop(Drop.ICMP_BAD_INNER);
+        }
+        int innerIhl = Ipv4Header.ihl(b, in);
+        if (innerIhl < Ipv4Header.MIN_LENGTH || innerIhl > avail) {
+            return t.drop(Drop.ICMP_BAD_INNER);
+        }
+        int innerTotal = Ipv4Header.totalLength(b, in);
+        // RFC 7757 §4.2.1 rule 3: an error from the very host the quoted packet was sent to keeps its
+        // source out of the EAM table, like that host's own packets (rule 1).
+        int outerSrc = Ipv4Header.source(b, off);
+        boolean srcViaEam = outerSrc != Ipv4Header.destination(b, in);
+        long r = m.toIpv6(outerSrc, true, srcViaEam, scratch, STAGE);
+        if (r != 0) {
+            return t.drop(mappingDrop(r, Drop.SOURCE_NOT_MAPPED));
+        }
+        r = m.toIpv6(Ipv4Header.destination(b, off), false, true, scratch, STAGE + 16);
+        if (r != 0) {
+            return t.drop(mappingDrop(r, Drop.DESTINATION_NOT_MAPPED));
+        }
+        if (type == IcmpMaps.V4_DEST_UNREACHABLE && code == 4) {
+            rest = IcmpMaps.packetTooBigMtu(b.getShort(icmp + 6) & 0xFFFF, innerTotal, c.ipv4Mtu(), c.ipv6Mtu());
+        } else if (type == IcmpMaps.V4_DEST_UNREACHABLE && code == 2) {
+            rest = 6; // RFC 7915 §4.2: pointer to the Next Header field
+        } else if (type == IcmpMaps.V4_PARAMETER_PROBLEM) {
+            int pointer = IcmpMaps.pointerV4ToV6(b.get(icmp + 4) & 0xFF);
+            if (pointer == IcmpMaps.NONE) {
+                return t.drop(Drop.ICMP_UNTRANSLATABLE);
+            }
+            rest = pointer;
+        } else {
+            rest = 0;
+        }
+
+        // RFC 4884 §4.1: a non-zero length (in 32-bit words) says where the original datagram ends and
+        // an extension structure begins; only Destination Unreachable and Time Exceeded carry it in IPv6.
+        int lengthWords = type == IcmpMaps.V4_PARAMETER_PROBLEM || type == IcmpMaps.V4_DEST_UNREACHABLE
+                || type == IcmpMaps.V4_TIME_EXCEEDED ? b.get(icmp + 5) & 0xFF : 0;
+        int original = avail;
+        int extension = 0;
+        if (lengthWords != 0 && lengthWords * 4 <= avail) {
+            original = lengthWords * 4;
+            extension = avail - original;
+        }
+        boolean carriesLength = type6 == IcmpMaps.V6_DEST_UNREACHABLE || type6 == IcmpMaps.V6_TIME_EXCEEDED;
+        if (!carriesLength) {
+            extension = 0;
+        }
+
+        int o = BUILD;
+        int icmp6 = o + Ipv6Header.LENGTH;
+        int inner6 = icmp6 + 8;
+        int innerLen = translateInner(m, b, in, Math.min(original, Math.max(innerIhl, innerTotal)), inner6);
+        if (innerLen < 0) {
+            return t.drop(Drop.values()[-innerLen - 1]);
+        }
+        // RFC 7915 §4.2 / RFC 4443 §2.4(c): the whole ICMPv6 error fits in the minimum MTU of 1280.
+        int room = 1280 - Ipv6Header.LENGTH - 8;
+        int body;
+        int lengthField = 0;
+        if (extension > 0) {
+            // RFC 4884 §4.1: the original datagram is zero-padded to a multiple of 8 bytes, at least 128.
+            // RFC 7915 §4.2: an extension too long for the ICMPv6 message is simply truncated.
+            int padded = Math.min(Math.max(128, (innerLen + 7) & ~7), room & ~7);
+            for (int i = inner6 + innerLen; i < inner6 + padded; i++) {
+                scratch.put(i, (byte) 0);
+            }
+            int kept = Math.max(0, Math.min(extension, room - padded));
+            scratch.put(inner6 + padded, b, in + original, kept);
+            body = padded + kept;
+            lengthField = padded / 8;
+        } else {
+            body = Math.min(innerLen, room);
+        }
+
+        long srcHi = scratch.getLong(STAGE);
+        long srcLo = scratch.getLong(STAGE + 8);
+        long dstHi = scratch.getLong(STAGE + 16);
+        long dstLo = scratch.getLong(STAGE + 24);
+        int icmpLen = 8 + body;
+        Ipv6Header.writeFixed(scratch, o, c.ignoreTos() ? 0 : Ipv4Header.tos(b, off), icmpLen,
+                Ipv6Header.NH_ICMPV6, ttl - 1);
+        Ipv6Header.writeAddresses(scratch, o, srcHi, srcLo, dstHi, dstLo);
+        scratch.putShort(icmp6, (short) (type6 << 8 | code6));
+        scratch.putShort(icmp6 + 2, (short) 0);
+        if (carriesLength) {
+            scratch.putInt(icmp6 + 4, lengthField << 24);
+        } else {
+            scratch.putInt(icmp6 + 4, (int) rest);
+        }
+        long sum = Checksum.sum(scratch, icmp6, icmpLen) + Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo)
+                + icmpLen + Ipv6Header.NH_ICMPV6;
+        scratch.putShort(icmp6 + 2, (short) Checksum.finish(sum));
+        t.emit6(sink, scratch, o, Ipv6Header.LENGTH + icmpLen);
+        t.counters.add(Counters.TRANSLATED_4TO6, 1);
+        return Verdict.TRANSLATED;
+    }
+
+    /**
+     * RFC 7915 §4.3: the IPv4 packet inside an ICMPv4 error becomes an IPv6 packet. Its addresses are
+     * mapped the other way round (it travelled from the remote side to us), its TTL is kept, its
+     * transport checksum is updated like the outer one's. Writes at {@code out} in scratch and returns
+     * the bytes written, or {@code -(drop ordinal + 1)}.
+     */
+    private int translateInner(AddressMapper m, ByteBuffer b, int in, int innerLen, int out) {
+        int ihl = Ipv4Header.ihl(b, in);
+        int total = Ipv4Header.totalLength(b, in);
+        int protocol = Ipv4Header.protocol(b, in);
+        int fragField = Ipv4Header.fragmentField(b, in);
+        int fragOffset = Ipv4Header.fragmentOffsetBytes(fragField);
+        boolean more = (fragField & Ipv4Header.FLAG_MF) != 0;
+        boolean isFragment = more || fragOffset != 0;
+        int src = Ipv4Header.source(b, in);
+        int dst = Ipv4Header.destination(b, in);
+        int dataLen = innerLen - ihl;
+        int d = in + ihl;
+        if (protocol == PROTO_ICMP && fragOffset == 0 && dataLen >= 1
+                && IcmpMaps.isIcmp4Error(b.get(d) & 0xFF)) {
+            return -(Drop.ICMP_NESTED_ERROR.ordinal() + 1);
+        }
+        if (isUntranslatableProtocol(protocol)) {
+            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
+        }
+        // RFC 7757 §4.2.1 rule 2: the inner destination is never mapped through the EAM table.
+        long r = m.toIpv6(src, false, true, scratch, out + 8);
+        if (r == 0) {
+            r = m.toIpv6(dst, true, false, scratch, out + 24);
+        }
+        if (r != 0) {
+            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
+        }
+        int fh = isFragment ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0;
+        int nextHeader = protocol == PROTO_ICMP ? Ipv6Header.NH_ICMPV6 : protocol;
+        // Payload length as the original packet had it, even though only part of it is quoted.
+        int payloadLength = Math.max(0, total - ihl) + fh;
+        Ipv6Header.writeFixed(scratch, out, Ipv4Header.tos(b, in), payloadLength,
+                isFragment ? Ipv6Header.NH_FRAGMENT : nextHeader, Ipv4Header.ttl(b, in));
+        if (isFragment) {
+            Ipv6Header.writeFragmentHeader(scratch, out + Ipv6Header.LENGTH, nextHeader, fragOffset, more,
+                    Ipv4Header.identification(b, in));
+        }
+        int data = out + Ipv6Header.LENGTH + fh;
+        scratch.put(data, b, d, dataLen);
+        if (fragOffset == 0) {
+            long oldSum = Checksum.ipv4Addresses(src, dst);
+            long newSum = Checksum.sum(scratch, out + 8, 32);
+            updateInnerTransport(scratch, data, dataLen, protocol, Math.max(0, total - ihl), oldSum, newSum);
+        }
+        return Ipv6Header.LENGTH + fh + dataLen;
+    }
+
+    /** Like {@link #updateTransport} but for a quoted, possibly truncated packet: fix what is present. */
+    private static void updateInnerTransport(ByteBuffer s, int p, int len, int protocol, int fullLen,
+            long oldAddrSum, long newAddrSum) {
+        if (protocol == PROTO_TCP && len >= 18) {
+            s.putShort(p + 16, (short) Checksum.adjust(s.getShort(p + 16) & 0xFFFF, oldAddrSum, newAddrSum));
+        } else if ((protocol == PROTO_UDP || protocol == PROTO_DCCP) && len >= 8) {
+            int sum = s.getShort(p + 6) & 0xFFFF;
+            if (sum != 0 || protocol == PROTO_DCCP) {
+                int adjusted = Checksum.adjust(sum, oldAddrSum, newAddrSum);
+                s.putShort(p + 6, (short) (protocol == PROTO_UDP ? nonZero(adjusted) : adjusted));
+            }
+        } else if (protocol == PROTO_ICMP && len >= 4) {
+            int oldWord = s.getShort(p) & 0xFFFF;
+            int mapped = IcmpMaps.v4ToV6(oldWord >>> 8, oldWord & 0xFF);
+            if (mapped != IcmpMaps.NONE) {
+                s.putShort(p, (short) mapped);
+                long pseudo = newAddrSum + fullLen + Ipv6Header.NH_ICMPV6;
+                s.putShort(p + 2, (short) Checksum.adjust(s.getShort(p + 2) & 0xFFFF, oldWord, mapped + pseudo));
+            }
+        }
+    }
+}

@@ -1,0 +1,488 @@
+package net.jclat.xlat;
+
+import java.nio.ByteBuffer;
+
+/** RFC 7915 §5: translating IPv6 packets (and the ICMPv6 errors they carry) into IPv4. */
+final class Ipv6ToIpv4 {
+    private static final int PROTO_ICMP = 1;
+    private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    private static final int PROTO_DCCP = 33;
+    private static final int PROTO_AH = 51;
+    private static final int NH_MOBILITY = 135;
+    private static final int NH_HIP = 139;
+    private static final int NH_SHIM6 = 140;
+    private static final int STAGE = 0;
+    private static final int BUILD = 64;
+    /** RFC 7915 §5 and §5.1: an unfragmented result above this size gets DF set. */
+    private static final int DF_THRESHOLD = 1260;
+    private static final int MAX_ICMP4 = 576;
+
+    private final Translator t;
+    private final IcmpErrors errors;
+    private final ByteBuffer scratch;
+
+    // Result of the last walk over an extension-header chain (one worker thread, so fields are safe).
+    private int walkNextHeader;
+    private int walkPayload;
+    private boolean walkFragment;
+    private int walkFragOffset;
+    private boolean walkMore;
+    private int walkFragId;
+    private int walkSegmentsLeftAt;
+
+    Ipv6ToIpv4(Translator t, IcmpErrors errors) {
+        this.t = t;
+        this.errors = errors;
+        this.scratch = t.scratch;
+    }
+
+    Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
+        XlatConfig c = m.config();
+        t.counters.add(Counters.IN6_PACKETS, 1);
+        t.counters.add(Counters.IN6_BYTES, len);
+        if (len < Ipv6Header.LENGTH) {
+            return t.drop(Drop.IPV6_TRUNCATED);
+        }
+        int end = off + Ipv6Header.LENGTH + Ipv6Header.payloadLength(b, off);
+        if (end > off + len) {
+            return t.drop(Drop.IPV6_TRUNCATED);
+        }
+        long srcHi = Ipv6Header.sourceHi(b, off);
+        long srcLo = Ipv6Header.sourceLo(b, off);
+        long dstHi = Ipv6Header.destinationHi(b, off);
+        long dstLo = Ipv6Header.destinationLo(b, off);
+        if (Ipv6Header.isMulticast(dstHi) || Ipv6Header.isMulticast(srcHi)) {
+            return t.drop(Drop.MULTICAST);
+        }
+        // RFC 7915 §5.1: an illegal source (unspecified, loopback) is silently dropped.
+        if (srcHi == 0 && (srcLo == 0 || srcLo == 1)) {
+            return t.drop(Drop.ILLEGAL_SOURCE);
+        }
+        Drop walk = walkExtensions(b, off, end);
+        if (walk != null) {
+            return t.drop(walk);
+        }
+        int nh = walkNextHeader;
+        int p = walkPayload;
+        boolean frag = walkFragment;
+        int fragOffset = walkFragOffset;
+        boolean more = walkMore;
+        boolean isFragment = frag && (more || fragOffset != 0);
+        int payloadLen = end - p;
+        int icmpType = -1;
+        if (nh == Ipv6Header.NH_ICMPV6 && fragOffset == 0) {
+            if (payloadLen < 8) {
+                return t.drop(Drop.L4_TRUNCATED);
+            }
+            icmpType = b.get(p) & 0xFF;
+            if (IcmpMaps.isIcmp6Error(icmpType)) {
+                return translateError(m, b, off, end, p, isFragment, sink);
+            }
+            if (icmpType != IcmpMaps.V6_ECHO_REQUEST && icmpType != IcmpMaps.V6_ECHO_REPLY) {
+                // RFC 7915 §5.2: MLD, ND and unknown informational messages are silently dropped.
+                return t.drop(icmpType >= 130 && icmpType <= 143 ? Drop.NDP_MLD : Drop.ICMP_UNTRANSLATABLE);
+            }
+            if (isFragment) {
+                return t.drop(Drop.ICMP_FRAGMENTED);
+            }
+        }
+        if (walkSegmentsLeftAt >= 0) {
+            // RFC 7915 §5.1: not translated; Parameter Problem pointing at the Segments Left field.
+            return t.answered(errors.icmp6(m, b, off, end - off, fragOffset != 0, icmpType >= 0,
+                    IcmpMaps.V6_PARAMETER_PROBLEM, 0, walkSegmentsLeftAt - off, sink), Drop.IPV6_SEGMENTS_LEFT);
+        }
+        if (isUntranslatableProtocol(nh)) {
+            return t.drop(Drop.UNTRANSLATABLE_PROTOCOL);
+        }
+
+        long src = m.toIpv4(srcHi, srcLo, false);
+        if (src < 0) {
+            return t.drop(Ipv4ToIpv6.mappingDrop(src, Drop.SOURCE_NOT_MAPPED));
+        }
+        long dst = m.toIpv4(dstHi, dstLo, true);
+        if (dst < 0) {
+            // RFC 7915 §5.4: answer with Destination Unreachable, Administratively Prohibited (1/1),
+            // unless the packet is itself an ICMPv6 message.
+            return t.answered(errors.icmp6(m, b, off, end - off, fragOffset != 0, nh == Ipv6Header.NH_ICMPV6,
+                    IcmpMaps.V6_DEST_UNREACHABLE, 1, 0, sink), Ipv4ToIpv6.mappingDrop(dst, Drop.DESTINATION_NOT_MAPPED));
+        }
+        int hopLimit = Ipv6Header.hopLimit(b, off);
+        if (hopLimit <= 1) {
+            // RFC 7915 §5.1 Time to Live: the translator is a router and sends Hop Limit Exceeded.
+            return t.answered(errors.icmp6(m, b, off, end - off, fragOffset != 0, false,
+                    IcmpMaps.V6_TIME_EXCEEDED, 0, 0, sink), Drop.TTL_EXPIRED);
+        }
+        // RFC 7757 §4.2.2 condition set A: a non-error packet whose destination came from the NAT64
+        // prefix but lands in the EAM table is hairpinned straight back to IPv6.
+        if (!m.isEamIpv6(dstHi, dstLo) && m.isEamIpv4((int) dst)) {
+            return hairpin(m, b, off, end, p, nh, fragOffset, (int) src, (int) dst, srcHi, srcLo, dstHi, dstLo,
+                    sink);
+        }
+
+        int total = Ipv4Header.MIN_LENGTH + payloadLen;
+        if (total > 65535) {
+            return t.drop(Drop.OVERSIZE);
+        }
+        boolean df = !frag && total > DF_THRESHOLD;
+        if (df && total > c.ipv4Mtu()) {
+            // RFC 7915 §5 / §7: DF is set, so the IPv6 sender learns the IPv4 next hop's MTU + 20.
+            int mtu = Math.max(1280, c.ipv4Mtu() + Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH);
+            return t.answered(errors.icmp6(m, b, off, end - off, false, false, IcmpMaps.V6_PACKET_TOO_BIG, 0, mtu,
+                    sink), Drop.PACKET_TOO_BIG);
+        }
+        if (fragOffset == 0) {
+            Drop l4 = updateTransport(b, p, payloadLen, nh, Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo),
+                    Checksum.ipv4Addresses((int) src, (int) dst));
+            if (l4 != null) {
+                return t.drop(l4);
+            }
+        }
+        int tos = Ipv6Header.trafficClass(b, off);
+        int protocol = nh == Ipv6Header.NH_ICMPV6 ? PROTO_ICMP : nh;
+        int id;
+        int fragField;
+        if (frag) {
+            // RFC 7915 §5.1.1: identification from the low 16 bits, MF from M, DF clear, offset copied.
+            id = walkFragId & 0xFFFF;
+            fragField = (more ? Ipv4Header.FLAG_MF : 0) | fragOffset >>> 3;
+        } else {
+            id = t.nextIpv4Id();
+            fragField = df ? Ipv4Header.FLAG_DF : 0;
+        }
+        int o = p - Ipv4Header.MIN_LENGTH;
+        if (total > c.ipv4Mtu()) {
+            // RFC 7915 §5.1.1: DF is clear, so the translator must fragment for the IPv4 next hop itself.
+            emitFragments(c, b, p, payloadLen, tos, id, fragField, hopLimit - 1, protocol, (int) src, (int) dst,
+                    sink);
+        } else {
+            Ipv4Header.write(b, o, tos, total, id, fragField, hopLimit - 1, protocol, (int) src, (int) dst);
+            t.emit4(sink, b, o, total);
+        }
+        t.counters.add(Counters.TRANSLATED_6TO4, 1);
+        return Verdict.TRANSLATED;
+    }
+
+    /**
+     * Walks HBH / Destination Options / Routing / Fragment headers (RFC 7915 §5.1) and leaves the upper
+     * protocol and where it starts in the walk fields. Returns a drop reason or null.
+     */
+    private Drop walkExtensions(ByteBuffer b, int off, int end) {
+        int nh = Ipv6Header.nextHeader(b, off);
+        int pos = off + Ipv6Header.LENGTH;
+        walkFragment = false;
+        walkFragOffset = 0;
+        walkMore = false;
+        walkFragId = 0;
+        walkSegmentsLeftAt = -1;
+        while (true) {
+            if (nh == Ipv6Header.NH_HOP_BY_HOP || nh == Ipv6Header.NH_DESTINATION_OPTIONS
+                    || nh == Ipv6Header.NH_ROUTING || nh == PROTO_AH) {
+                // HBH only first (RFC 8200 §4.1); after a Fragment Header an extension header other than
+                // ESP means the packet should be dropped (RFC 7915 §5.1.1).
+                if ((nh == Ipv6Header.NH_HOP_BY_HOP && pos != off + Ipv6Header.LENGTH) || walkFragment
+                        || nh == PROTO_AH) {
+                    return nh == PROTO_AH ? Drop.UNTRANSLATABLE_PROTOCOL : Drop.IPV6_BAD_EXTENSION;
+                }
+                if (pos + 8 > end) {
+                    return Drop.IPV6_BAD_EXTENSION;
+                }
+                int hlen = ((b.get(pos + 1) & 0xFF) + 1) * 8;
+                if (pos + hlen > end) {
+                    return Drop.IPV6_BAD_EXTENSION;
+                }
+                if (nh == Ipv6Header.NH_ROUTING && (b.get(pos + 3) & 0xFF) != 0 && walkSegmentsLeftAt < 0) {
+                    walkSegmentsLeftAt = pos + 3;
+                }
+                nh = b.get(pos) & 0xFF;
+                pos += hlen;
+            } else if (nh == Ipv6Header.NH_FRAGMENT) {
+                if (walkFragment || pos + 8 > end) {
+                    return Drop.IPV6_BAD_EXTENSION;
+                }
+                int field = b.getShort(pos + 2) & 0xFFFF;
+                walkFragment = true;
+                walkFragOffset = field & 0xFFF8;
+                walkMore = (field & 1) != 0;
+                walkFragId = b.getInt(pos + 4);
+                nh = b.get(pos) & 0xFF;
+                pos += 8;
+                if (walkFragOffset != 0) {
+                    break; // the rest is the middle of the payload, not headers
+                }
+            } else {
+                break;
+            }
+        }
+        walkNextHeader = nh;
+        walkPayload = pos;
+        return null;
+    }
+
+    /** IPv6-only protocols with no meaning in IPv4 (mobility, HIP, shim6) and "no next header". */
+    private static boolean isUntranslatableProtocol(int nh) {
+        return nh == Ipv6Header.NH_NONE || nh == NH_MOBILITY || nh == NH_HIP || nh == NH_SHIM6
+                || nh == Ipv6Header.NH_HOP_BY_HOP || nh == Ipv6Header.NH_ROUTING || nh == Ipv6Header.NH_FRAGMENT
+                || nh == Ipv6Header.NH_DESTINATION_OPTIONS;
+    }
+
+    /**
+     * RFC 7915 §5.5: incremental update of TCP, UDP and DCCP checksums for the address change; ICMPv6
+     * echo becomes ICMPv4 echo, whose checksum no longer covers a pseudo-header.
+     */
+    private static Drop updateTransport(ByteBuffer b, int p, int len, int nh, long oldAddrSum, long newAddrSum) {
+        switch (nh) {
+            case PROTO_TCP -> {
+                if (len < 18) {
+                    return Drop.L4_TRUNCATED;
+                }
+                b.putShort(p + 16, (short) Checksum.adjust(b.getShort(p + 16) & 0xFFFF, oldAddrSum, newAddrSum));
+            }
+            case PROTO_UDP -> {
+                if (len < 8) {
+                    return Drop.L4_TRUNCATED;
+                }
+                int sum = b.getShort(p + 6) & 0xFFFF;
+                if (sum == 0) {
+                    return Drop.UDP_ZERO_CHECKSUM; // RFC 8200 §8.1: invalid in IPv6
+                }
+                b.putShort(p + 6, (short) Ipv4ToIpv6.nonZero(Checksum.adjust(sum, oldAddrSum, newAddrSum)));
+            }
+            case PROTO_DCCP -> {
+                if (len < 8) {
+                    return Drop.L4_TRUNCATED;
+                }
+                b.putShort(p + 6, (short) Checksum.adjust(b.getShort(p + 6) & 0xFFFF, oldAddrSum, newAddrSum));
+            }
+            case Ipv6Header.NH_ICMPV6 -> {
+                int oldWord = b.getShort(p) & 0xFFFF;
+                int newWord = IcmpMaps.v6ToV4(oldWord >>> 8, oldWord & 0xFF);
+                b.putShort(p, (short) newWord);
+                long pseudo = oldAddrSum + len + Ipv6Header.NH_ICMPV6;
+                b.putShort(p + 2, (short) Checksum.adjust(b.getShort(p + 2) & 0xFFFF, oldWord + pseudo, newWord));
+            }
+            default -> {
+                // nothing to update
+            }
+        }
+        return null;
+    }
+
+    /** RFC 791 §2.3 fragmentation for the IPv4 next hop, which RFC 7915 §5.1.1 requires when DF is clear. */
+    private void emitFragments(XlatConfig c, ByteBuffer b, int p, int payloadLen, int tos, int id, int fragField,
+            int ttl, int protocol, int src, int dst, PacketSink sink) {
+        int maxChunk = (c.ipv4Mtu() - Ipv4Header.MIN_LENGTH) & ~7;
+        int baseOffset = Ipv4Header.fragmentOffsetBytes(fragField);
+        boolean more = (fragField & Ipv4Header.FLAG_MF) != 0;
+        for (int done = 0; done < payloadLen; ) {
+            int chunk = Math.min(maxChunk, payloadLen - done);
+            boolean last = done + chunk == payloadLen;
+            int field = (!last || more ? Ipv4Header.FLAG_MF : 0) | (baseOffset + done) >>> 3;
+            scratch.put(BUILD + Ipv4Header.MIN_LENGTH, b, p + done, chunk);
+            Ipv4Header.write(scratch, BUILD, tos, Ipv4Header.MIN_LENGTH + chunk, id, field, ttl, protocol, src, dst);
+            t.counters.add(Counters.FRAGMENTS_MADE, 1);
+            t.emit4(sink, scratch, BUILD, Ipv4Header.MIN_LENGTH + chunk);
+            done += chunk;
+        }
+    }
+
+    /**
+     * RFC 7757 §4.2.2: translate back to IPv6 at once, with the §4.2.1 rules (source through RFC 6052,
+     * never EAM) and without a second Hop Limit decrement. Only the addresses change, so this is an
+     * address rewrite with an incremental checksum update.
+     */
+    private Verdict hairpin(AddressMapper m, ByteBuffer b, int off, int end, int p, int nh, int fragOffset,
+            int src, int dst, long oldSrcHi, long oldSrcLo, long oldDstHi, long oldDstLo, PacketSink sink) {
+        long r = m.toIpv6(src, true, false, scratch, STAGE);
+        if (r == 0) {
+            r = m.toIpv6(dst, false, true, scratch, STAGE + 16);
+        }
+        if (r != 0) {
+            return t.drop(Ipv4ToIpv6.mappingDrop(r, Drop.SOURCE_NOT_MAPPED));
+        }
+        long srcHi = scratch.getLong(STAGE);
+        long srcLo = scratch.getLong(STAGE + 8);
+        long dstHi = scratch.getLong(STAGE + 16);
+        long dstLo = scratch.getLong(STAGE + 24);
+        if (fragOffset == 0) {
+            int field = switch (nh) {
+                case PROTO_TCP -> 16;
+                case PROTO_UDP, PROTO_DCCP, Ipv6Header.NH_ICMPV6 -> nh == Ipv6Header.NH_ICMPV6 ? 2 : 6;
+                default -> -1;
+            };
+            if (field >= 0) {
+                if (p + field + 2 > end) {
+                    return t.drop(Drop.L4_TRUNCATED);
+                }
+                int sum = b.getShort(p + field) & 0xFFFF;
+                int adjusted = Checksum.adjust(sum, Ipv6Header.addressSum(oldSrcHi, oldSrcLo, oldDstHi, oldDstLo),
+                        Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo));
+                b.putShort(p + field, (short) (nh == PROTO_UDP ? Ipv4ToIpv6.nonZero(adjusted) : adjusted));
+            }
+        }
+        Ipv6Header.writeAddresses(b, off, srcHi, srcLo, dstHi, dstLo);
+        b.put(off + 7, (byte) (Ipv6Header.hopLimit(b, off) - 1));
+        t.counters.add(Counters.HAIRPINNED, 1);
+        t.emit6(sink, b, off, end - off);
+        t.counters.add(Counters.TRANSLATED_6TO4, 1);
+        return Verdict.TRANSLATED;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // ICMPv6 errors (RFC 7915 §5.2, §5.3), built in scratch.
+
+    private Verdict translateError(AddressMapper m, ByteBuffer b, int off, int end, int icmp, boolean isFragment,
+            PacketSink sink) {
+        XlatConfig c = m.config();
+        int type = b.get(icmp) & 0xFF;
+        int code = b.get(icmp + 1) & 0xFF;
+        int mapped = IcmpMaps.v6ToV4(type, code);
+        if (mapped == IcmpMaps.NONE) {
+            return t.drop(Drop.ICMP_UNTRANSLATABLE);
+        }
+        if (isFragment) {
+            return t.drop(Drop.ICMP_FRAGMENTED);
+        }
+        int hopLimit = Ipv6Header.hopLimit(b, off);
+        if (hopLimit <= 1) {
+            return t.drop(Drop.TTL_EXPIRED);
+        }
+        int type4 = mapped >>> 8;
+        int code4 = mapped & 0xFF;
+        int rest;
+        if (type == IcmpMaps.V6_PACKET_TOO_BIG) {
+            long advertised = b.getInt(icmp + 4) & 0xFFFF_FFFFL;
+            rest = IcmpMaps.fragmentationNeededMtu(advertised, c.ipv4Mtu(), c.ipv6Mtu());
+        } else if (type == IcmpMaps.V6_PARAMETER_PROBLEM && code == 0) {
+            int pointer = IcmpMaps.pointerV6ToV4(b.getInt(icmp + 4) & 0xFFFF_FFFFL);
+            if (pointer == IcmpMaps.NONE) {
+                return t.drop(Drop.ICMP_UNTRANSLATABLE);
+            }
+            rest = pointer << 24;
+        } else {
+            rest = 0;
+        }
+        long srcHi = Ipv6Header.sourceHi(b, off);
+        long srcLo = Ipv6Header.sourceLo(b, off);
+        long src = m.toIpv4(srcHi, srcLo, false);
+        if (src == AddressMapper.NOT_MAPPED) {
+            // RFC 6791 §4: an error from an IPv6 router with no IPv4 form is sourced from the pool.
+            src = IcmpErrors.poolAddress(c.translatorIpv4(), srcHi ^ srcLo) & 0xFFFF_FFFFL;
+        } else if (src < 0) {
+            return t.drop(Ipv4ToIpv6.mappingDrop(src, Drop.SOURCE_NOT_MAPPED));
+        }
+        long dst = m.toIpv4(Ipv6Header.destinationHi(b, off), Ipv6Header.destinationLo(b, off), true);
+        if (dst < 0) {
+            return t.drop(Ipv4ToIpv6.mappingDrop(dst, Drop.DESTINATION_NOT_MAPPED));
+        }
+
+        int in = icmp + 8;
+        int avail = end - in;
+        // RFC 4884: Destination Unreachable and Time Exceeded may give the original datagram's length in
+        // 64-bit words; the rest is an extension structure.
+        int lengthWords = type == IcmpMaps.V6_DEST_UNREACHABLE || type == IcmpMaps.V6_TIME_EXCEEDED
+                ? b.get(icmp + 4) & 0xFF : 0;
+        int original = avail;
+        int extension = 0;
+        if (lengthWords != 0 && lengthWords * 8 <= avail) {
+            original = lengthWords * 8;
+            extension = avail - original;
+        }
+        if (type4 == IcmpMaps.V4_DEST_UNREACHABLE && code4 == 4 || type4 == IcmpMaps.V4_PARAMETER_PROBLEM) {
+            extension = 0; // came from types that cannot carry one
+        }
+        int o = BUILD;
+        int icmp4 = o + Ipv4Header.MIN_LENGTH;
+        int inner4 = icmp4 + 8;
+        int innerLen = translateInner(m, b, in, in + original, inner4);
+        if (innerLen < 0) {
+            return t.drop(Drop.values()[-innerLen - 1]);
+        }
+        int room = MAX_ICMP4 - Ipv4Header.MIN_LENGTH - 8;
+        int body;
+        int lengthField = 0;
+        if (extension > 0) {
+            // RFC 4884 §4.1: in ICMPv4 the original datagram is padded to 32-bit words, at least 128 bytes.
+            int padded = Math.min(Math.max(128, (innerLen + 3) & ~3), room & ~3);
+            for (int i = inner4 + innerLen; i < inner4 + padded; i++) {
+                scratch.put(i, (byte) 0);
+            }
+            int kept = Math.max(0, Math.min(extension, room - padded));
+            scratch.put(inner4 + padded, b, in + original, kept);
+            body = padded + kept;
+            lengthField = padded / 4;
+        } else {
+            body = Math.min(innerLen, room);
+        }
+        int icmpLen = 8 + body;
+        scratch.putShort(icmp4, (short) (type4 << 8 | code4));
+        scratch.putShort(icmp4 + 2, (short) 0);
+        scratch.putInt(icmp4 + 4, rest | lengthField << 16);
+        scratch.putShort(icmp4 + 2, (short) Checksum.finish(Checksum.sum(scratch, icmp4, icmpLen)));
+        Ipv4Header.write(scratch, o, Ipv6Header.trafficClass(b, off), Ipv4Header.MIN_LENGTH + icmpLen,
+                t.nextIpv4Id(), 0, hopLimit - 1, PROTO_ICMP, (int) src, (int) dst);
+        t.emit4(sink, scratch, o, Ipv4Header.MIN_LENGTH + icmpLen);
+        t.counters.add(Counters.TRANSLATED_6TO4, 1);
+        return Verdict.TRANSLATED;
+    }
+
+    /**
+     * RFC 7915 §5.3: the IPv6 packet quoted in an ICMPv6 error becomes an IPv4 packet (addresses mapped
+     * the other way round, hop limit kept, extension headers skipped). Returns the bytes written at
+     * {@code out} in scratch, or {@code -(drop ordinal + 1)}.
+     */
+    private int translateInner(AddressMapper m, ByteBuffer b, int in, int quotedEnd, int out) {
+        if (quotedEnd - in < Ipv6Header.LENGTH || (b.get(in) & 0xF0) != 0x60) {
+            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
+        }
+        int fullEnd = in + Ipv6Header.LENGTH + Ipv6Header.payloadLength(b, in);
+        // Walk only what is quoted; the packet's own length says how long it really was.
+        Drop walk = walkExtensions(b, in, quotedEnd);
+        if (walk != null) {
+            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
+        }
+        int nh = walkNextHeader;
+        int p = walkPayload;
+        if (nh == Ipv6Header.NH_ICMPV6 && walkFragOffset == 0 && p < quotedEnd
+                && IcmpMaps.isIcmp6Error(b.get(p) & 0xFF)) {
+            return -(Drop.ICMP_NESTED_ERROR.ordinal() + 1);
+        }
+        long src = m.toIpv4(Ipv6Header.sourceHi(b, in), Ipv6Header.sourceLo(b, in), true);
+        long dst = m.toIpv4(Ipv6Header.destinationHi(b, in), Ipv6Header.destinationLo(b, in), false);
+        if (src < 0 || dst < 0) {
+            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
+        }
+        int fullPayload = Math.max(0, fullEnd - p);
+        int total = Ipv4Header.MIN_LENGTH + fullPayload;
+        int fragField = walkFragment ? (walkMore ? Ipv4Header.FLAG_MF : 0) | walkFragOffset >>> 3
+                : total > DF_THRESHOLD ? Ipv4Header.FLAG_DF : 0;
+        int protocol = nh == Ipv6Header.NH_ICMPV6 ? PROTO_ICMP : nh;
+        int dataLen = Math.max(0, quotedEnd - p);
+        scratch.put(out + Ipv4Header.MIN_LENGTH, b, p, dataLen);
+        Ipv4Header.write(scratch, out, Ipv6Header.trafficClass(b, in), Math.min(total, 65535),
+                walkFragment ? walkFragId & 0xFFFF : 0, fragField, Ipv6Header.hopLimit(b, in), protocol, (int) src,
+                (int) dst);
+        if (walkFragOffset == 0) {
+            long oldSum = Checksum.sum(b, in + 8, 32);
+            long newSum = Checksum.ipv4Addresses((int) src, (int) dst);
+            int d = out + Ipv4Header.MIN_LENGTH;
+            if (nh == PROTO_TCP && dataLen >= 18) {
+                scratch.putShort(d + 16, (short) Checksum.adjust(scratch.getShort(d + 16) & 0xFFFF, oldSum, newSum));
+            } else if ((nh == PROTO_UDP || nh == PROTO_DCCP) && dataLen >= 8) {
+                int sum = scratch.getShort(d + 6) & 0xFFFF;
+                int adjusted = Checksum.adjust(sum, oldSum, newSum);
+                scratch.putShort(d + 6, (short) (nh == PROTO_UDP ? Ipv4ToIpv6.nonZero(adjusted) : adjusted));
+            } else if (nh == Ipv6Header.NH_ICMPV6 && dataLen >= 4) {
+                int oldWord = scratch.getShort(d) & 0xFFFF;
+                int mapped = IcmpMaps.v6ToV4(oldWord >>> 8, oldWord & 0xFF);
+                if (mapped != IcmpMaps.NONE) {
+                    scratch.putShort(d, (short) mapped);
+                    long pseudo = oldSum + fullPayload + Ipv6Header.NH_ICMPV6;
+                    scratch.putShort(d + 2, (short) Checksum.adjust(scratch.getShort(d + 2) & 0xFFFF,
+                            oldWord + pseudo, mapped));
+                }
+            }
+        }
+        return Ipv4Header.MIN_LENGTH + dataLen;
+    }
+}

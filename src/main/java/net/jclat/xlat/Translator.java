@@ -1,0 +1,102 @@
+package net.jclat.xlat;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The stateless IP/ICMP translator of RFC 7915, one per worker thread. It translates a packet in place
+ * where it can (the caller leaves {@link #HEADROOM} bytes in front of it so the larger IPv6 header is
+ * written there) and uses its own scratch buffer for what it must build: fragments and ICMP errors.
+ *
+ * <p>Pure: no I/O, no threads, no logging, and no allocation per packet. Not thread-safe; the mapping
+ * is swapped whole with {@link #reconfigure}, which another thread may call.
+ */
+public final class Translator {
+    /** Bytes the caller must leave before each packet: IPv6 growth 20 + fragment header 8 + spare. */
+    public static final int HEADROOM = 48;
+    /** Room the caller must leave after an IPv4 packet's end is not needed: translation never grows the tail. */
+    static final int SCRATCH_SIZE = 65536 + 2 * HEADROOM;
+
+    final Counters counters;
+    final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+    private final Ipv4ToIpv6 fromIpv4;
+    private final Ipv6ToIpv4 fromIpv6;
+    private volatile AddressMapper mapper;
+    private Drop lastDrop;
+    private int nextIpv4Id;
+
+    public Translator(XlatConfig config, Counters counters) {
+        this.counters = counters;
+        this.mapper = new AddressMapper(config);
+        IcmpErrors errors = new IcmpErrors(this);
+        this.fromIpv4 = new Ipv4ToIpv6(this, errors);
+        this.fromIpv6 = new Ipv6ToIpv4(this, errors);
+    }
+
+    /**
+     * Translates the packet at {@code buf[off..off+len)} and hands every resulting packet to {@code sink}.
+     * The buffer's content in front of and inside the packet is overwritten.
+     */
+    public Verdict translate(ByteBuffer buf, int off, int len, PacketSink sink) {
+        if (off < HEADROOM) {
+            throw new IllegalArgumentException("packet offset " + off + " leaves less than " + HEADROOM
+                    + " bytes of headroom");
+        }
+        lastDrop = null;
+        if (len < 1) {
+            return drop(Drop.NOT_IP);
+        }
+        AddressMapper m = mapper;
+        return switch ((buf.get(off) & 0xF0) >>> 4) {
+            case 4 -> fromIpv4.translate(m, buf, off, len, sink);
+            case 6 -> fromIpv6.translate(m, buf, off, len, sink);
+            default -> drop(Drop.NOT_IP);
+        };
+    }
+
+    /** Why the last packet was dropped, or null if it was not. */
+    public Drop lastDrop() {
+        return lastDrop;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public XlatConfig config() {
+        return mapper.config();
+    }
+
+    /** Switches to a new configuration (e.g. a new NAT64 prefix) between two packets; counters stay. */
+    public void reconfigure(XlatConfig config) {
+        this.mapper = new AddressMapper(config);
+    }
+
+    Verdict drop(Drop reason) {
+        lastDrop = reason;
+        counters.drop(reason);
+        return Verdict.DROPPED;
+    }
+
+    /** A dropped packet, answered with an ICMP error if {@link IcmpErrors} could send one. */
+    Verdict answered(boolean errorSent, Drop reason) {
+        drop(reason);
+        return errorSent ? Verdict.ICMP_ERROR : Verdict.DROPPED;
+    }
+
+    /** Identification for IPv4 packets that are not fragments (RFC 7915 §5.1 leaves the generator open). */
+    int nextIpv4Id() {
+        return nextIpv4Id = nextIpv4Id + 1 & 0xFFFF;
+    }
+
+    void emit4(PacketSink sink, ByteBuffer b, int off, int len) {
+        counters.add(Counters.OUT4_PACKETS, 1);
+        counters.add(Counters.OUT4_BYTES, len);
+        sink.accept(b, off, len);
+    }
+
+    void emit6(PacketSink sink, ByteBuffer b, int off, int len) {
+        counters.add(Counters.OUT6_PACKETS, 1);
+        counters.add(Counters.OUT6_BYTES, len);
+        sink.accept(b, off, len);
+    }
+}
