@@ -6,6 +6,7 @@ import java.io.PrintStream;
 public final class Main {
     static final String USAGE = """
             usage: jclat COMMAND [OPTIONS]
+              run         run the CLAT daemon (jclat run --help)
               translate   translate the packets of a pcap file offline (jclat translate --help)
               version     print the version""";
 
@@ -29,6 +30,13 @@ public final class Main {
                         yield ExitCode.OK;
                     }
                     yield TranslateCommand.run(args, out, err);
+                }
+                case "run" -> {
+                    if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
+                        out.println(RunCommand.USAGE);
+                        yield ExitCode.OK;
+                    }
+                    yield RunCommand.run(args);
                 }
                 case "version", "--version" -> {
                     out.println("jclat " + version());

@@ -1,0 +1,51 @@
+package net.jclat.cli;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import net.jclat.config.ConfigException;
+import net.jclat.config.RunConfig;
+import net.jclat.config.RunConfigParser;
+import net.jclat.daemon.ClatDaemon;
+import org.tinylog.Logger;
+
+/** {@code jclat run}: parse settings, start the daemon, stop it cleanly on SIGTERM or SIGINT. */
+final class RunCommand {
+    static final String USAGE = """
+            usage: jclat run --uplink IF --pref64 PFX [--tun NAME] [--workers N] [--mode nat44|prefix|siit]
+                             [--clat-v4 A] [--clat-v6 ADDR|auto] [--map V4PFX=V6PFX]... [--eam V4PFX=V6PFX]...
+                             [--translator-v4 X[/N]] [--translator-v6 Y] [--ipv4-mtu N] [--lowest-ipv6-mtu N]
+                             [--route-metric N] [--route-v4 PFX]... [--udp-zero-checksum drop|compute]
+                             [--status-file PATH] [--config FILE]""";
+
+    private RunCommand() {
+    }
+
+    static int run(String[] args) throws UsageException {
+        RunConfig cfg;
+        try {
+            cfg = new RunConfigParser().parse(args, 1);
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        ClatDaemon daemon = new ClatDaemon(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            Logger.info("stopping: removing what jclat added");
+            daemon.stop();
+            stopped.countDown();
+        }, "jclat-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            daemon.start();
+        } catch (IOException e) {
+            Logger.error("cannot start: {}", e.getMessage());
+            return ExitCode.FAILURE;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCode.OK;
+    }
+}

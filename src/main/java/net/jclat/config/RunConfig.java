@@ -1,0 +1,38 @@
+package net.jclat.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import net.jclat.xlat.DedicatedPrefix;
+import net.jclat.xlat.EamEntry;
+import net.jclat.xlat.Ipv4Prefix;
+import net.jclat.xlat.Ipv6Prefix;
+import net.jclat.xlat.Pref64;
+import net.jclat.xlat.UdpZeroChecksum;
+
+/**
+ * Everything {@code jclat run} was asked to do, validated, immutable. Values the daemon must discover
+ * (an automatic CLAT IPv6 address, MTUs from the uplink) are null or 0 here and resolved at start.
+ *
+ * @param clatIpv6 null means "auto": derived from the uplink's /64
+ * @param ipv4Mtu 0 means uplink IPv6 MTU − 20 (RFC 7756 §4.2)
+ * @param routes4 IPv4 prefixes routed into the TUN (default: the default route)
+ */
+public record RunConfig(
+        String uplink,
+        String tun,
+        int workers,
+        Pref64 pref64,
+        Mode mode,
+        Ipv4Prefix clatIpv4,
+        Ipv6Prefix clatIpv6,
+        List<DedicatedPrefix> maps,
+        List<EamEntry> eams,
+        Ipv4Prefix translatorIpv4,
+        Ipv6Prefix translatorIpv6,
+        int ipv4Mtu,
+        int lowestIpv6Mtu,
+        int routeMetric,
+        UdpZeroChecksum udpZeroChecksum,
+        List<Ipv4Prefix> routes4,
+        Path statusFile) {
+}

@@ -1,0 +1,182 @@
+package net.jclat.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.jclat.xlat.DedicatedPrefix;
+import net.jclat.xlat.EamEntry;
+import net.jclat.xlat.Ipv4Prefix;
+import net.jclat.xlat.Ipv6Prefix;
+import net.jclat.xlat.Pref64;
+import net.jclat.xlat.UdpZeroChecksum;
+
+/**
+ * Reads {@code jclat run} settings from flags ({@code --key value}) and from a config file given with
+ * {@code --config} (one {@code key value} per line, {@code #} comments, the same keys without dashes).
+ * The file is read first, then flags override it. Every error names its file and line, or its flag.
+ */
+public final class RunConfigParser {
+    private String uplink;
+    private String tun = "clat";
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private Pref64 pref64;
+    private Mode mode = Mode.NAT44;
+    private Ipv4Prefix clatIpv4;
+    private Ipv6Prefix clatIpv6;
+    private final List<DedicatedPrefix> maps = new ArrayList<>();
+    private final List<EamEntry> eams = new ArrayList<>();
+    private Ipv4Prefix translatorIpv4;
+    private Ipv6Prefix translatorIpv6;
+    private int ipv4Mtu;
+    private int lowestIpv6Mtu = 1280;
+    private int routeMetric = 2048;
+    private UdpZeroChecksum udpZeroChecksum = UdpZeroChecksum.COMPUTE;
+    private final List<Ipv4Prefix> routes4 = new ArrayList<>();
+    private Path statusFile;
+
+    /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
+    public RunConfig parse(String[] args, int start) throws ConfigException {
+        for (int i = start; i < args.length; i++) {
+            String flag = args[i];
+            if (!flag.startsWith("--")) {
+                throw new ConfigException("unexpected argument '" + flag + "'");
+            }
+            String key = flag.substring(2);
+            if (i + 1 >= args.length) {
+                throw new ConfigException(flag + " needs a value");
+            }
+            String value = args[++i];
+            if (key.equals("config")) {
+                readFile(Path.of(value));
+                continue;
+            }
+            try {
+                set(key, value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(flag + ": " + e.getMessage());
+            }
+        }
+        return build();
+    }
+
+    private void readFile(Path file) throws ConfigException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n).strip();
+            int hash = line.indexOf('#');
+            if (hash >= 0) {
+                line = line.substring(0, hash).strip();
+            }
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] kv = line.split("\\s+", 2);
+            String where = file + ":" + (n + 1) + ": ";
+            if (kv.length < 2) {
+                throw new ConfigException(where + "'" + kv[0] + "' needs a value");
+            }
+            if (kv[0].equals("config")) {
+                throw new ConfigException(where + "a config file cannot include another");
+            }
+            try {
+                set(kv[0], kv[1].strip());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + e.getMessage());
+            }
+        }
+    }
+
+    private void set(String key, String v) {
+        switch (key) {
+            case "uplink" -> uplink = v;
+            case "tun" -> tun = v;
+            case "workers" -> workers = range(key, v, 1, 64);
+            case "pref64" -> pref64 = Pref64.parse(v);
+            case "mode" -> mode = Mode.parse(v);
+            case "clat-v4" -> clatIpv4 = single4(v);
+            case "clat-v6" -> clatIpv6 = v.equals("auto") ? null : single6(v);
+            case "map" -> maps.add(DedicatedPrefix.parse(v));
+            case "eam" -> eams.add(EamEntry.parse(v));
+            case "translator-v4" -> translatorIpv4 = Ipv4Prefix.parse(v);
+            case "translator-v6" -> translatorIpv6 = single6(v);
+            case "ipv4-mtu" -> ipv4Mtu = range(key, v, 576, 65515);
+            case "lowest-ipv6-mtu" -> lowestIpv6Mtu = range(key, v, 1280, 65535);
+            case "route-metric" -> routeMetric = range(key, v, 0, Integer.MAX_VALUE);
+            case "udp-zero-checksum" -> udpZeroChecksum = UdpZeroChecksum.parse(v);
+            case "route-v4" -> routes4.add(Ipv4Prefix.parse(v));
+            case "status-file" -> statusFile = Path.of(v);
+            default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
+        }
+    }
+
+    private static int range(String key, String v, int min, int max) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", got '"
+                + v + "'");
+    }
+
+    private static Ipv4Prefix single4(String v) {
+        Ipv4Prefix p = Ipv4Prefix.parse(v);
+        if (p.length() != 32) {
+            throw new IllegalArgumentException("expected a single IPv4 address, got " + v);
+        }
+        return p;
+    }
+
+    private static Ipv6Prefix single6(String v) {
+        Ipv6Prefix p = Ipv6Prefix.parse(v);
+        if (p.length() != 128) {
+            throw new IllegalArgumentException("expected a single IPv6 address, got " + v);
+        }
+        return p;
+    }
+
+    private RunConfig build() throws ConfigException {
+        if (uplink == null) {
+            throw new ConfigException("uplink is required (--uplink IF): the interface toward the IPv6 provider");
+        }
+        if (pref64 == null) {
+            throw new ConfigException("pref64 is required (--pref64 PFX) until prefix discovery is available");
+        }
+        switch (mode) {
+            case NAT44 -> {
+                if (clatIpv4 == null) {
+                    clatIpv4 = Ipv4Prefix.parse("192.0.0.1"); // RFC 7335: IPv4 service continuity prefix
+                }
+                if (!maps.isEmpty()) {
+                    throw new ConfigException("map is for mode prefix, not nat44");
+                }
+            }
+            case PREFIX -> {
+                if (maps.isEmpty()) {
+                    throw new ConfigException("mode prefix needs at least one map V4PFX=V6PFX");
+                }
+            }
+            case SIIT -> {
+                if ((clatIpv4 == null) != (clatIpv6 == null)) {
+                    throw new ConfigException("in mode siit clat-v4 and clat-v6 go together");
+                }
+            }
+        }
+        List<Ipv4Prefix> r4 = routes4.isEmpty() ? List.of(Ipv4Prefix.parse("0.0.0.0/0")) : List.copyOf(routes4);
+        Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + tun + ".json");
+        return new RunConfig(uplink, tun, workers, pref64, mode, clatIpv4, clatIpv6, List.copyOf(maps),
+                List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
+                udpZeroChecksum, r4, status);
+    }
+}

@@ -1,0 +1,196 @@
+package net.jclat.netlink;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A small rtnetlink client (linux/rtnetlink.h): link up and MTU, addresses, routes with metrics, proxy
+ * neighbours. One request at a time, each acknowledged. jclat never shells out to {@code ip}.
+ */
+public final class RtNetlink implements AutoCloseable {
+    /** Routes jclat adds carry this protocol number, so they can be told apart from anyone else's. */
+    public static final int RTPROT_JCLAT = 190;
+
+    private static final int RTM_NEWLINK = 16;
+    private static final int RTM_NEWADDR = 20;
+    private static final int RTM_DELADDR = 21;
+    private static final int RTM_NEWROUTE = 24;
+    private static final int RTM_DELROUTE = 25;
+    private static final int RTM_NEWNEIGH = 28;
+    private static final int RTM_DELNEIGH = 29;
+    private static final int NLMSG_ERROR = 2;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int IFF_UP = 1;
+    private static final int IFLA_MTU = 4;
+    private static final int IFA_ADDRESS = 1;
+    private static final int IFA_LOCAL = 2;
+    private static final int IFA_F_NODAD = 0x02;
+    private static final int RTA_DST = 1;
+    private static final int RTA_OIF = 4;
+    private static final int RTA_PRIORITY = 6;
+    private static final int RTA_METRICS = 8;
+    private static final int RTAX_MTU = 2;
+    private static final int RTAX_ADVMSS = 8;
+    private static final int RT_TABLE_MAIN = 254;
+    private static final int RT_SCOPE_UNIVERSE = 0;
+    private static final int RT_SCOPE_LINK = 253;
+    private static final int RTN_UNICAST = 1;
+    private static final int NDA_DST = 1;
+    private static final int NUD_PERMANENT = 0x80;
+    private static final int NTF_PROXY = 0x08;
+
+    private final int fd;
+    private final byte[] reply = new byte[16384];
+    private int seq;
+
+    public RtNetlink() throws IOException {
+        try {
+            fd = NetlinkLibC.socket(NetlinkLibC.AF_NETLINK, NetlinkLibC.SOCK_RAW | NetlinkLibC.SOCK_CLOEXEC,
+                    NetlinkLibC.NETLINK_ROUTE);
+        } catch (LastErrorException e) {
+            throw new NetlinkException("opening an rtnetlink socket", e.getErrorCode());
+        }
+        byte[] sa = new byte[12];
+        ByteBuffer.wrap(sa).order(ByteOrder.nativeOrder()).putShort((short) NetlinkLibC.AF_NETLINK);
+        try {
+            NetlinkLibC.bind(fd, sa, sa.length);
+        } catch (LastErrorException e) {
+            NetlinkLibC.close(fd);
+            throw new NetlinkException("binding the rtnetlink socket", e.getErrorCode());
+        }
+    }
+
+    public static int ifIndex(String name) throws NetlinkException {
+        int index = NetlinkLibC.if_nametoindex(name);
+        if (index == 0) {
+            throw new NetlinkException("interface " + name, NetlinkException.ENODEV);
+        }
+        return index;
+    }
+
+    /** Sets the link up with the given MTU. */
+    public void linkUp(int ifIndex, int mtu) throws IOException {
+        NetlinkMessage m = new NetlinkMessage(RTM_NEWLINK, 0)
+                .u8(0).u8(0).u16(0).u32(ifIndex).u32(IFF_UP).u32(IFF_UP) // ifinfomsg
+                .attrU32(IFLA_MTU, mtu);
+        request(m, "setting link " + ifIndex + " up with MTU " + mtu);
+    }
+
+    /** Adds (or replaces) an address; IPv6 addresses skip DAD since jclat owns them by configuration. */
+    public void addAddress(int ifIndex, byte[] addr, int prefixLength) throws IOException {
+        request(address(RTM_NEWADDR, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, ifIndex, addr,
+                prefixLength, true), "adding address to link " + ifIndex);
+    }
+
+    /** Adds an IPv6 address with Duplicate Address Detection (RFC 4862 §5.4), to test that it is free. */
+    public void addAddressWithDad(int ifIndex, byte[] addr, int prefixLength) throws IOException {
+        request(address(RTM_NEWADDR, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, ifIndex, addr,
+                prefixLength, false), "adding address to link " + ifIndex);
+    }
+
+    public void deleteAddress(int ifIndex, byte[] addr, int prefixLength) throws IOException {
+        request(address(RTM_DELADDR, 0, ifIndex, addr, prefixLength, true), "deleting address from link " + ifIndex);
+    }
+
+    private static NetlinkMessage address(int type, int flags, int ifIndex, byte[] addr, int prefixLength,
+            boolean noDad) {
+        boolean v6 = addr.length == 16;
+        return new NetlinkMessage(type, flags)
+                .u8(v6 ? AF_INET6 : AF_INET).u8(prefixLength).u8(v6 && noDad ? IFA_F_NODAD : 0).u8(RT_SCOPE_UNIVERSE)
+                .u32(ifIndex)
+                .attr(IFA_LOCAL, addr).attr(IFA_ADDRESS, addr);
+    }
+
+    public void addRoute(Route r) throws IOException {
+        request(route(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, r), "adding route");
+    }
+
+    public void deleteRoute(Route r) throws IOException {
+        request(route(RTM_DELROUTE, 0, r), "deleting route");
+    }
+
+    private static NetlinkMessage route(int type, int flags, Route r) {
+        NetlinkMessage m = new NetlinkMessage(type, flags)
+                .u8(r.isIpv6() ? AF_INET6 : AF_INET).u8(r.prefixLength()).u8(0).u8(0)
+                .u8(RT_TABLE_MAIN).u8(RTPROT_JCLAT).u8(RT_SCOPE_LINK).u8(RTN_UNICAST).u32(0);
+        if (r.prefixLength() > 0) {
+            m.attr(RTA_DST, r.destination());
+        }
+        m.attrU32(RTA_OIF, r.ifIndex()).attrU32(RTA_PRIORITY, r.metric());
+        if (r.mtu() > 0 || r.advmss() > 0) {
+            m.beginNested(RTA_METRICS);
+            if (r.mtu() > 0) {
+                m.attrU32(RTAX_MTU, r.mtu());
+            }
+            if (r.advmss() > 0) {
+                m.attrU32(RTAX_ADVMSS, r.advmss());
+            }
+            m.endNested();
+        }
+        return m;
+    }
+
+    /** A permanent proxy neighbour entry: the kernel answers Neighbor Solicitations for it on that link. */
+    public void addProxyNeighbour(int ifIndex, byte[] ipv6) throws IOException {
+        request(neighbour(RTM_NEWNEIGH, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, ifIndex, ipv6),
+                "adding proxy NDP entry");
+    }
+
+    public void deleteProxyNeighbour(int ifIndex, byte[] ipv6) throws IOException {
+        request(neighbour(RTM_DELNEIGH, 0, ifIndex, ipv6), "deleting proxy NDP entry");
+    }
+
+    private static NetlinkMessage neighbour(int type, int flags, int ifIndex, byte[] ipv6) {
+        return new NetlinkMessage(type, flags)
+                .u8(AF_INET6).u8(0).u16(0).u32(ifIndex).u16(NUD_PERMANENT).u8(NTF_PROXY).u8(0)
+                .attr(NDA_DST, ipv6);
+    }
+
+    private void request(NetlinkMessage m, String what) throws IOException {
+        int mySeq = ++seq;
+        byte[] msg = m.bytes(mySeq);
+        try {
+            NetlinkLibC.send(fd, msg, msg.length, 0);
+        } catch (LastErrorException e) {
+            throw new NetlinkException(what, e.getErrorCode());
+        }
+        while (true) {
+            long n;
+            try {
+                n = NetlinkLibC.recv(fd, reply, reply.length, 0);
+            } catch (LastErrorException e) {
+                throw new NetlinkException(what + " (reading the answer)", e.getErrorCode());
+            }
+            ByteBuffer b = ByteBuffer.wrap(reply, 0, (int) n).order(ByteOrder.nativeOrder());
+            int pos = 0;
+            while (pos + 16 <= n) {
+                int len = b.getInt(pos);
+                int type = b.getShort(pos + 4) & 0xFFFF;
+                int s = b.getInt(pos + 8);
+                if (len < 16) {
+                    break;
+                }
+                if (type == NLMSG_ERROR && s == mySeq) {
+                    int error = b.getInt(pos + 16);
+                    if (error != 0) {
+                        throw new NetlinkException(what, -error);
+                    }
+                    return;
+                }
+                pos += (len + 3) & ~3;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            NetlinkLibC.close(fd);
+        } catch (LastErrorException ignored) {
+            // nothing left to release
+        }
+    }
+}
