@@ -33,11 +33,14 @@ final class RunCommand {
             Logger.info("stopping: removing what jclat added");
             daemon.stop();
             stopped.countDown();
+            // A stop asked for by SIGTERM/SIGINT is a normal end: exit 0, not the JVM's 128+signal.
+            Runtime.getRuntime().halt(ExitCode.OK);
         }, "jclat-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             daemon.start();
         } catch (IOException e) {
+            Runtime.getRuntime().removeShutdownHook(hook); // start() already undid its steps
             Logger.error("cannot start: {}", e.getMessage());
             return ExitCode.FAILURE;
         }

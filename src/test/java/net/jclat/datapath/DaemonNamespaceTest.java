@@ -1,0 +1,256 @@
+package net.jclat.datapath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code jclat run} as a real process in a CPE namespace, between an IPv4-only LAN host and an IPv6-only
+ * provider router that leads to a server holding the synthesized address of 198.51.100.10. The provider
+ * link to the server has a smaller MTU, so path MTU discovery across the translator can be seen.
+ */
+class DaemonNamespaceTest {
+    private static final String SERVER6 = "2001:db8:64::c633:640a";
+    private Netns net;
+    private String lan;
+    private String cpe;
+    private String isp;
+    private String srv;
+    private Process daemon;
+    private Path status;
+
+    @BeforeEach
+    void build() throws Exception {
+        assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
+        net = new Netns();
+        lan = net.add("l");
+        cpe = net.add("c");
+        isp = net.add("i");
+        srv = net.add("s");
+        String s = net.suffix;
+        link("a" + s, lan, "eth0", "b" + s, cpe, "lan0");
+        link("c" + s, cpe, "wan0", "d" + s, isp, "down0");
+        link("e" + s, isp, "up0", "f" + s, srv, "eth0");
+        ip(lan, "addr", "add", "192.168.1.2/24", "dev", "eth0");
+        ip(lan, "route", "add", "default", "via", "192.168.1.1");
+        ip(cpe, "addr", "add", "192.168.1.1/24", "dev", "lan0");
+        ip(cpe, "-6", "addr", "add", "2001:db8:100::2/64", "dev", "wan0", "nodad");
+        ip(cpe, "-6", "route", "add", "default", "via", "2001:db8:100::1");
+        ip(isp, "-6", "addr", "add", "2001:db8:100::1/64", "dev", "down0", "nodad");
+        ip(isp, "-6", "addr", "add", "2001:db8:200::1/64", "dev", "up0", "nodad");
+        ip(isp, "link", "set", "up0", "mtu", "1400");
+        ip(isp, "-6", "route", "add", "2001:db8:64::/96", "via", "2001:db8:200::2");
+        ip(isp, "-6", "route", "add", "2001:db8:50::/64", "via", "2001:db8:100::2");
+        ip(srv, "link", "set", "eth0", "mtu", "1400");
+        ip(srv, "-6", "addr", "add", "2001:db8:200::2/64", "dev", "eth0", "nodad");
+        ip(srv, "-6", "addr", "add", SERVER6 + "/128", "dev", "lo");
+        ip(srv, "-6", "route", "add", "default", "via", "2001:db8:200::1");
+        for (String ns : List.of(cpe, isp)) {
+            Netns.in(ns, 5, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+        }
+        status = Files.createTempFile("jclat-status", ".json");
+        Files.delete(status);
+    }
+
+    private void link(String a, String nsA, String nameA, String b, String nsB, String nameB) throws IOException {
+        Netns.run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+        Netns.run("ip", "link", "set", a, "netns", nsA, "name", nameA);
+        Netns.run("ip", "link", "set", b, "netns", nsB, "name", nameB);
+        ip(nsA, "link", "set", nameA, "up");
+        ip(nsB, "link", "set", nameB, "up");
+    }
+
+    private static void ip(String ns, String... args) throws IOException {
+        String[] cmd = new String[args.length + 3];
+        cmd[0] = "ip";
+        cmd[1] = "-n";
+        cmd[2] = ns;
+        System.arraycopy(args, 0, cmd, 3, args.length);
+        Netns.run(cmd);
+    }
+
+    /** Starts {@code jclat run} from the test classpath inside the CPE namespace; waits for its status file. */
+    private void startDaemon(String... flags) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cpe,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "net.jclat.cli.Main", "run", "--uplink", "wan0",
+                "--pref64", "2001:db8:64::/96", "--workers", "2", "--status-file", status.toString()));
+        cmd.addAll(List.of(flags));
+        daemon = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(status.resolveSibling(status.getFileName() + ".log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!Files.exists(status)) {
+            assertTrue(daemon.isAlive(), "jclat exited early: " + log());
+            assertTrue(System.nanoTime() < deadline, "no status file after 15 s: " + log());
+            Thread.sleep(100);
+        }
+    }
+
+    private String log() throws IOException {
+        Path p = status.resolveSibling(status.getFileName() + ".log");
+        return Files.exists(p) ? Files.readString(p) : "";
+    }
+
+    private void stopDaemon() throws Exception {
+        if (daemon != null && daemon.isAlive()) {
+            // SIGTERM goes to "ip netns exec", which execs java: the same process.
+            Netns.run("kill", "-TERM", Long.toString(daemon.pid()));
+            assertTrue(daemon.waitFor(10, TimeUnit.SECONDS), "jclat did not stop on SIGTERM");
+            assertEquals(0, daemon.exitValue(), log());
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (daemon != null && daemon.isAlive()) {
+            daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        if (net != null) {
+            net.close();
+        }
+        if (status != null) {
+            Files.deleteIfExists(status);
+            Files.deleteIfExists(status.resolveSibling(status.getFileName() + ".log"));
+        }
+    }
+
+    private Netns.Result lanPing(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ping", "-n", "-c", "2", "-i", "0.3", "-W", "2"));
+        cmd.addAll(List.of(args));
+        cmd.add("198.51.100.10");
+        return Netns.in(lan, 20, cmd.toArray(new String[0]));
+    }
+
+    @Test
+    void nat44ModeWithAutoAddressPingsAndRemovesEverythingOnSigterm() throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "auto");
+        Netns.Result r = lanPing();
+        assertEquals(0, r.code(), r.output() + log());
+        String json = Files.readString(status);
+        assertTrue(json.contains("\"mode\":\"nat44\"") && json.contains("\"clat_ipv6\":\"2001:db8:100:"), json);
+        stopDaemon();
+        assertFalse(Files.exists(status), "status file removed");
+        assertFalse(Netns.in(cpe, 5, "ip", "link", "show", "clat").code() == 0, "TUN removed");
+        assertEquals("", Netns.in(cpe, 5, "ip", "-6", "neigh", "show", "proxy").output().strip(), "proxy NDP removed");
+        assertFalse(Netns.in(cpe, 5, "nft", "list", "tables").output().contains("jclat"), "nft table removed");
+        assertFalse(Netns.in(cpe, 5, "ip", "route").output().contains("proto 190"), "IPv4 routes removed");
+    }
+
+    @Test
+    void hopLimitExpiringInTheProviderReturnsTimeExceededToTheLanHost() throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+        // TTL 3: LAN host→CPE (2), CPE→TUN→jclat (1 after translation), expires at the provider router,
+        // whose ICMPv6 error is sourced from an address outside the prefix: RFC 6791 pool, 192.0.0.8.
+        Netns.Result r = lanPing("-t", "3");
+        assertTrue(r.output().contains("From 192.0.0.8") && r.output().contains("Time to live exceeded"),
+                r.output() + log());
+    }
+
+    @Test
+    void dfPacketTooBigForTheProviderPathReturnsFragmentationNeededWithTheIpv4Mtu() throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+        // 1400 bytes of ICMP payload: IPv4 1428, IPv6 1448 > the provider's 1400-byte link. Its ICMPv6
+        // Packet Too Big (MTU 1400) comes back as Fragmentation Needed with MTU 1400 - 20 = 1380.
+        Netns.Result r = lanPing("-M", "do", "-s", "1400");
+        assertTrue(r.output().contains("mtu = 1380") || r.output().contains("mtu=1380"), r.output() + log());
+    }
+
+    @Test
+    void prefixModeTranslatesTheLanSubnetWithoutNat() throws Exception {
+        ip(isp, "-6", "route", "replace", "2001:db8:50::/64", "via", "2001:db8:100::2");
+        startDaemon("--mode", "prefix", "--map", "192.168.1.0/24=2001:db8:50::/96");
+        Netns.Result r = lanPing();
+        assertEquals(0, r.code(), r.output() + log());
+        assertFalse(Netns.in(cpe, 5, "nft", "list", "tables").output().contains("jclat"), "no NAT44 in prefix mode");
+        // The server saw the LAN host's own address embedded in the dedicated prefix.
+        String neigh = Netns.in(srv, 5, "ip", "-6", "route", "get", "2001:db8:50::c0a8:102").output();
+        assertTrue(neigh.contains("2001:db8:50::c0a8:102"), neigh);
+    }
+
+    @Test
+    void siitModeMapsTheServerByEamAndTheLanByTheNat64Prefix() throws Exception {
+        // SIIT (RFC 7756 edge relay): the IPv4 side is represented under the NAT64 prefix, the IPv6 server
+        // by an explicit address mapping; the provider routes the IPv4 side's prefix back to the CPE.
+        ip(isp, "-6", "route", "add", "2001:db8:64::c0a8:100/120", "via", "2001:db8:100::2");
+        startDaemon("--mode", "siit", "--eam", "198.51.100.10/32=2001:db8:200::2/128", "--route-v4",
+                "192.0.2.0/24");
+        Netns.Result r = lanPing();
+        assertEquals(0, r.code(), r.output() + log());
+    }
+
+    @Test
+    void udpDatagramOf4000BytesArrivesIntact() throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+        String server = "import socket\n"
+                + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+                + "s.bind(('" + SERVER6 + "',9000))\n"
+                + "d,a=s.recvfrom(65535)\n"
+                + "s.sendto(d,a)\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", srv, "python3", "-c", server).start();
+        try {
+            Thread.sleep(500);
+            String client = "import socket\n"
+                    + "c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                    + "c.settimeout(5)\n"
+                    + "data=bytes((i*7)%251 for i in range(4000))\n"
+                    + "c.sendto(data,('198.51.100.10',9000))\n"
+                    + "d,a=c.recvfrom(65535)\n"
+                    + "print(len(d), d==data)\n";
+            Netns.Result r = Netns.in(lan, 20, "python3", "-c", client);
+            assertEquals("4000 True", r.output().strip(), r.output() + log());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void restartAfterKillNineClearsTheLeftoversAndWorks() throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+        Netns.run("kill", "-KILL", Long.toString(daemon.pid()));
+        assertTrue(daemon.waitFor(5, TimeUnit.SECONDS));
+        assertTrue(Netns.in(cpe, 5, "nft", "list", "tables").output().contains("jclat"), "kill -9 left the table");
+        Files.deleteIfExists(status);
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+        Netns.Result r = lanPing();
+        assertEquals(0, r.code(), r.output() + log());
+        stopDaemon();
+        assertFalse(Netns.in(cpe, 5, "nft", "list", "tables").output().contains("jclat"), "nft table removed");
+        assertEquals("", Netns.in(cpe, 5, "ip", "-6", "neigh", "show", "proxy").output().strip());
+    }
+
+    @Test
+    void missingUplinkFailsWithExitCodeOneAndOneClearLine() throws Exception {
+        Netns.Result r = Netns.in(cpe, 20, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "net.jclat.cli.Main", "run", "--uplink", "nosuch0",
+                "--pref64", "2001:db8:64::/96", "--clat-v6", "2001:db8:100::c", "--status-file", status.toString());
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("ERROR cannot start: uplink nosuch0 does not exist"), r.output());
+        assertFalse(Netns.in(cpe, 5, "ip", "link", "show", "clat").code() == 0, "no TUN left behind");
+    }
+
+    @Test
+    void badConfigFileLineIsNamedAndExitCodeIsTwo() throws Exception {
+        Path conf = Files.createTempFile("jclat", ".conf");
+        try {
+            Files.writeString(conf, "uplink wan0\n# comment\nworkers many\n");
+            Netns.Result r = Netns.exec(20, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "net.jclat.cli.Main", "run", "--config",
+                    conf.toString());
+            assertEquals(2, r.code(), r.output());
+            assertTrue(r.output().contains(conf + ":3: workers must be a whole number"), r.output());
+        } finally {
+            Files.delete(conf);
+        }
+    }
+}
