@@ -21,7 +21,7 @@ final class TranslateCommand {
                                    [--eam V4PFX=V6PFX]... [--translator-v4 X[/N]] [--translator-v6 Y]
                                    [--lowest-ipv6-mtu N] [--ipv4-mtu N] [--ipv6-mtu N]
                                    [--udp-zero-checksum drop|compute] [--allow-wkp-non-global]
-                                   [--ignore-tos] [--no-icmp-errors]
+                                   [--ignore-tos] [--no-icmp-errors] [--no-hairpinning]
                                    --in IN.pcap --out OUT.pcap [--explain]""";
 
     private TranslateCommand() {
@@ -60,6 +60,7 @@ final class TranslateCommand {
                     case "--allow-wkp-non-global" -> b.allowWkpNonGlobal(true);
                     case "--ignore-tos" -> b.ignoreTos(true);
                     case "--no-icmp-errors" -> b.sendIcmpErrors(false);
+                    case "--no-hairpinning" -> b.hairpinning(false);
                     case "--in" -> in = Path.of(a.value(opt));
                     case "--out" -> outFile = Path.of(a.value(opt));
                     case "--explain" -> explain = true;

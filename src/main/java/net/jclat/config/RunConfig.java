@@ -16,6 +16,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param clatIpv6 null means "auto": derived from the uplink's /64
  * @param ipv4Mtu 0 means uplink IPv6 MTU − 20 (RFC 7756 §4.2)
  * @param routes4 IPv4 prefixes routed into the TUN (default: the default route)
+ * @param hairpinning RFC 7757 §4.2 hairpinning; turned off for an RFC 7756 edge relay
  */
 public record RunConfig(
         String uplink,
@@ -34,5 +35,6 @@ public record RunConfig(
         int routeMetric,
         UdpZeroChecksum udpZeroChecksum,
         List<Ipv4Prefix> routes4,
-        Path statusFile) {
+        Path statusFile,
+        boolean hairpinning) {
 }

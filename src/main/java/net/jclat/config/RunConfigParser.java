@@ -36,6 +36,7 @@ public final class RunConfigParser {
     private UdpZeroChecksum udpZeroChecksum = UdpZeroChecksum.COMPUTE;
     private final List<Ipv4Prefix> routes4 = new ArrayList<>();
     private Path statusFile;
+    private boolean hairpinning = true;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -113,6 +114,7 @@ public final class RunConfigParser {
             case "udp-zero-checksum" -> udpZeroChecksum = UdpZeroChecksum.parse(v);
             case "route-v4" -> routes4.add(Ipv4Prefix.parse(v));
             case "status-file" -> statusFile = Path.of(v);
+            case "hairpinning" -> hairpinning = onOff(key, v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -128,6 +130,14 @@ public final class RunConfigParser {
         }
         throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", got '"
                 + v + "'");
+    }
+
+    private static boolean onOff(String key, String v) {
+        return switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(key + " must be 'on' or 'off', got '" + v + "'");
+        };
     }
 
     private static Ipv4Prefix single4(String v) {
@@ -177,6 +187,6 @@ public final class RunConfigParser {
         Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + tun + ".json");
         return new RunConfig(uplink, tun, workers, pref64, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
-                udpZeroChecksum, r4, status);
+                udpZeroChecksum, r4, status, hairpinning);
     }
 }

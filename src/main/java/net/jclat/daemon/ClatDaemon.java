@@ -93,7 +93,10 @@ public final class ClatDaemon {
                 .clatIpv6(clatV6)
                 .dedicatedPrefixes(cfg.maps())
                 .eams(cfg.eams())
-                .pref64ForLocal(cfg.mode() == Mode.SIIT)
+                // SIIT as a border relay maps its IPv4 side with the prefix; as an edge relay (it has its own
+                // service addresses) it translates only those: RFC 7756 §6 ingress filtering.
+                .pref64ForLocal(cfg.mode() == Mode.SIIT && clatV6 == null && cfg.maps().isEmpty())
+                .hairpinning(cfg.hairpinning())
                 .translatorIpv4(cfg.translatorIpv4() != null ? cfg.translatorIpv4() : XlatConfig.IPV4_DUMMY)
                 .translatorIpv6(cfg.translatorIpv6() != null ? cfg.translatorIpv6() : clatV6)
                 .lowestIpv6Mtu(cfg.lowestIpv6Mtu())

@@ -131,6 +131,23 @@ public final class AddressMapper {
         return v4 & 0xFFFF_FFFFL;
     }
 
+    /**
+     * True when an IPv4 address is one of ours: the CLAT address, inside a dedicated prefix, or — for an
+     * edge relay, which runs without hairpinning — inside an EAM. RFC 7756 §6: a packet from the IPv6 side
+     * must not arrive looking as if we sent it.
+     */
+    public boolean isOwnIpv4(int v4) {
+        if (hasClat && v4 == clatV4) {
+            return true;
+        }
+        for (DedicatedPrefix d : dedicated) {
+            if (d.ipv4().contains(v4)) {
+                return true;
+            }
+        }
+        return !config.hairpinning() && eams.matchIpv4(v4) != null;
+    }
+
     /** True when an IPv4 address is covered by an EAM (RFC 7757 §4.2.2 condition A3). */
     public boolean isEamIpv4(int v4) {
         return eams.matchIpv4(v4) != null;

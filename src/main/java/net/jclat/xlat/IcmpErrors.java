@@ -33,8 +33,8 @@ final class IcmpErrors {
         int total = Ipv4Header.totalLength(b, off);
         int src = Ipv4Header.source(b, off);
         int frag = Ipv4Header.fragmentField(b, off);
-        if (!m.config().sendIcmpErrors() || Ipv4Header.fragmentOffsetBytes(frag) != 0 || (src & 0xFF00_0000) == 0
-                || Ipv4Header.isMulticastOrReserved(src)) {
+        if (!m.config().sendIcmpErrors() || Ipv4Header.fragmentOffsetBytes(frag) != 0
+                || Ipv4ToIpv6.isIllegalSource(src) || Ipv4Header.isMulticastOrReserved(src)) {
             return false;
         }
         if (Ipv4Header.protocol(b, off) == 1 && total >= ihl + 1 && IcmpMaps.isIcmp4Error(b.get(off + ihl) & 0xFF)) {

@@ -146,7 +146,9 @@ public final class IcmpMaps {
     public static int packetTooBigMtu(int advertised, int innerTotalLength, int ipv4Mtu, int ipv6Mtu) {
         int mtu;
         if (advertised == 0) {
-            mtu = 1280;
+            // No plateau qualifies: the IPv6 minimum, 1280, once the 20 below is added. Any more would be
+            // answered with the same too-large value again (a PMTUD black hole).
+            mtu = 1280 - 20;
             for (int p : PLATEAUS) {
                 if (p < innerTotalLength && p >= 1280) {
                     mtu = p;

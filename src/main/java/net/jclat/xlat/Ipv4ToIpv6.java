@@ -78,11 +78,15 @@ final class Ipv4ToIpv6 {
         boolean isFragment = more || fragOffset != 0;
         int p = off + ihl;
         int payloadLen = total - ihl;
-        if (fragOffset + payloadLen > 65535) {
+        if (fragOffset + payloadLen > 65535 || more && (payloadLen & 7) != 0) {
+            // RFC 791 §3.2 / RFC 8200 §4.5: all but the last fragment carry a multiple of 8 bytes.
             return t.drop(Drop.FRAGMENT_BAD);
         }
 
         int icmpType = -1;
+        if (protocol == PROTO_ICMP && fragOffset != 0) {
+            return t.drop(Drop.ICMP_FRAGMENTED); // RFC 7915 §1.2: fragmented ICMP is not translated
+        }
         if (protocol == PROTO_ICMP && fragOffset == 0) {
             if (payloadLen < 8) {
                 return t.drop(Drop.L4_TRUNCATED);
@@ -104,8 +108,9 @@ final class Ipv4ToIpv6 {
         }
 
         // Map both addresses before any byte of the input changes, so a refusal leaves it intact.
-        // RFC 7757 §4.2.1 rule 1: the source of a non-error packet is never mapped through the EAM table.
-        long r = m.toIpv6(src, true, false, scratch, STAGE);
+        // RFC 7757 §4.2.1 rule 1: with hairpinning, the source of a non-error packet is never mapped through
+        // the EAM table.
+        long r = m.toIpv6(src, true, !c.hairpinning(), scratch, STAGE);
         if (r != 0) {
             return t.drop(mappingDrop(r, Drop.SOURCE_NOT_MAPPED));
         }
@@ -125,7 +130,9 @@ final class Ipv4ToIpv6 {
 
         // RFC 7915 §4.1: a Fragment Header is added when the packet is a fragment, or when DF is clear and
         // the IPv6 packet would exceed the lowest IPv6 MTU (then it is also fragmented here).
-        boolean fragmentHere = !df && Ipv6Header.LENGTH + payloadLen > c.lowestIpv6Mtu();
+        // "with Fragment Header added to each fragment": an IPv4 fragment already needs those 8 bytes.
+        boolean fragmentHere = !df && Ipv6Header.LENGTH + (isFragment ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0)
+                + payloadLen > c.lowestIpv6Mtu();
         boolean fragmentHeader = isFragment || fragmentHere;
         int v6Len = Ipv6Header.LENGTH + (fragmentHeader ? 8 : 0) + payloadLen;
         if (!fragmentHere && v6Len > c.ipv6Mtu()) {
@@ -326,6 +333,10 @@ final class Ipv4ToIpv6 {
         if (isFragment) {
             return t.drop(Drop.ICMP_FRAGMENTED);
         }
+        // The ICMPv6 checksum is computed afresh below, so a damaged error must be caught here or never.
+        if (Checksum.fold(Checksum.sum(b, icmp, total - ihl)) != 0xFFFF) {
+            return t.drop(Drop.ICMP_BAD_CHECKSUM);
+        }
         int ttl = Ipv4Header.ttl(b, off);
         if (ttl <= 1) {
             return t.drop(Drop.TTL_EXPIRED); // never an ICMP error about an ICMP error
@@ -346,7 +357,7 @@ final class Ipv4ToIpv6 {
         // RFC 7757 §4.2.1 rule 3: an error from the very host the quoted packet was sent to keeps its
         // source out of the EAM table, like that host's own packets (rule 1).
         int outerSrc = Ipv4Header.source(b, off);
-        boolean srcViaEam = outerSrc != Ipv4Header.destination(b, in);
+        boolean srcViaEam = !c.hairpinning() || outerSrc != Ipv4Header.destination(b, in);
         long r = m.toIpv6(outerSrc, true, srcViaEam, scratch, STAGE);
         if (r != 0) {
             return t.drop(mappingDrop(r, Drop.SOURCE_NOT_MAPPED));
@@ -379,6 +390,9 @@ final class Ipv4ToIpv6 {
             original = lengthWords * 4;
             extension = avail - original;
         }
+        if (original < innerIhl) {
+            return t.drop(Drop.ICMP_BAD_INNER); // an RFC 4884 length that cuts the quoted IPv4 header
+        }
         boolean carriesLength = type6 == IcmpMaps.V6_DEST_UNREACHABLE || type6 == IcmpMaps.V6_TIME_EXCEEDED;
         if (!carriesLength) {
             extension = 0;
@@ -387,7 +401,9 @@ final class Ipv4ToIpv6 {
         int o = BUILD;
         int icmp6 = o + Ipv6Header.LENGTH;
         int inner6 = icmp6 + 8;
-        int innerLen = translateInner(m, b, in, Math.min(original, Math.max(innerIhl, innerTotal)), inner6);
+        // At most what can end up in a 1280-byte error: a near-64 KiB quote would overrun the scratch buffer.
+        int quoted = Math.min(Math.min(original, Math.max(innerIhl, innerTotal)), 1280);
+        int innerLen = translateInner(m, b, in, quoted, inner6);
         if (innerLen < 0) {
             return t.drop(Drop.values()[-innerLen - 1]);
         }
@@ -461,7 +477,7 @@ final class Ipv4ToIpv6 {
         // RFC 7757 §4.2.1 rule 2: the inner destination is never mapped through the EAM table.
         long r = m.toIpv6(src, false, true, scratch, out + 8);
         if (r == 0) {
-            r = m.toIpv6(dst, true, false, scratch, out + 24);
+            r = m.toIpv6(dst, true, !m.config().hairpinning(), scratch, out + 24);
         }
         if (r != 0) {
             return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
@@ -470,7 +486,7 @@ final class Ipv4ToIpv6 {
         int nextHeader = protocol == PROTO_ICMP ? Ipv6Header.NH_ICMPV6 : protocol;
         // Payload length as the original packet had it, even though only part of it is quoted.
         int payloadLength = Math.max(0, total - ihl) + fh;
-        Ipv6Header.writeFixed(scratch, out, Ipv4Header.tos(b, in), payloadLength,
+        Ipv6Header.writeFixed(scratch, out, m.config().ignoreTos() ? 0 : Ipv4Header.tos(b, in), payloadLength,
                 isFragment ? Ipv6Header.NH_FRAGMENT : nextHeader, Ipv4Header.ttl(b, in));
         if (isFragment) {
             Ipv6Header.writeFragmentHeader(scratch, out + Ipv6Header.LENGTH, nextHeader, fragOffset, more,

@@ -70,13 +70,24 @@ final class Ipv6ToIpv4 {
         boolean more = walkMore;
         boolean isFragment = frag && (more || fragOffset != 0);
         int payloadLen = end - p;
+        if (more && (payloadLen & 7) != 0) {
+            // RFC 8200 §4.5: a non-last fragment must carry a multiple of 8 bytes.
+            return t.drop(Drop.FRAGMENT_BAD);
+        }
         int icmpType = -1;
+        if (nh == Ipv6Header.NH_ICMPV6 && fragOffset != 0) {
+            return t.drop(Drop.ICMP_FRAGMENTED); // RFC 7915 §1.2: fragmented ICMPv6 is not translated
+        }
         if (nh == Ipv6Header.NH_ICMPV6 && fragOffset == 0) {
             if (payloadLen < 8) {
                 return t.drop(Drop.L4_TRUNCATED);
             }
             icmpType = b.get(p) & 0xFF;
             if (IcmpMaps.isIcmp6Error(icmpType)) {
+                if (walkSegmentsLeftAt >= 0) {
+                    // RFC 7915 §5.1: never translated; no error either, it is an ICMPv6 error itself.
+                    return t.drop(Drop.IPV6_SEGMENTS_LEFT);
+                }
                 return translateError(m, b, off, end, p, isFragment, sink);
             }
             if (icmpType != IcmpMaps.V6_ECHO_REQUEST && icmpType != IcmpMaps.V6_ECHO_REPLY) {
@@ -100,6 +111,9 @@ final class Ipv6ToIpv4 {
         if (src < 0) {
             return t.drop(Ipv4ToIpv6.mappingDrop(src, Drop.SOURCE_NOT_MAPPED));
         }
+        if (m.isOwnIpv4((int) src)) {
+            return t.drop(Drop.OWN_ADDRESS_SOURCE); // RFC 7756 §6: spoofing us to ourselves
+        }
         long dst = m.toIpv4(dstHi, dstLo, true);
         if (dst < 0) {
             // RFC 7915 §5.4: answer with Destination Unreachable, Administratively Prohibited (1/1),
@@ -115,7 +129,7 @@ final class Ipv6ToIpv4 {
         }
         // RFC 7757 §4.2.2 condition set A: a non-error packet whose destination came from the NAT64
         // prefix but lands in the EAM table is hairpinned straight back to IPv6.
-        if (!m.isEamIpv6(dstHi, dstLo) && m.isEamIpv4((int) dst)) {
+        if (c.hairpinning() && !m.isEamIpv6(dstHi, dstLo) && m.isEamIpv4((int) dst)) {
             return hairpin(m, b, off, end, p, nh, fragOffset, (int) src, (int) dst, srcHi, srcLo, dstHi, dstLo,
                     sink);
         }
@@ -293,7 +307,8 @@ final class Ipv6ToIpv4 {
      */
     private Verdict hairpin(AddressMapper m, ByteBuffer b, int off, int end, int p, int nh, int fragOffset,
             int src, int dst, long oldSrcHi, long oldSrcLo, long oldDstHi, long oldDstLo, PacketSink sink) {
-        long r = m.toIpv6(src, true, false, scratch, STAGE);
+        // The source came from the IPv6 side, so it is a remote address: RFC 6052 form, never EAM.
+        long r = m.toIpv6(src, false, false, scratch, STAGE);
         if (r == 0) {
             r = m.toIpv6(dst, false, true, scratch, STAGE + 16);
         }
@@ -343,6 +358,12 @@ final class Ipv6ToIpv4 {
         if (isFragment) {
             return t.drop(Drop.ICMP_FRAGMENTED);
         }
+        // RFC 7915 §5: the checksum MUST be evaluated before translation; the ICMPv4 one is computed afresh.
+        long check = Checksum.sum(b, icmp, end - icmp) + Checksum.ipv6Addresses(b, off) + (end - icmp)
+                + Ipv6Header.NH_ICMPV6;
+        if (Checksum.fold(check) != 0xFFFF) {
+            return t.drop(Drop.ICMP_BAD_CHECKSUM);
+        }
         int hopLimit = Ipv6Header.hopLimit(b, off);
         if (hopLimit <= 1) {
             return t.drop(Drop.TTL_EXPIRED);
@@ -370,6 +391,8 @@ final class Ipv6ToIpv4 {
             src = IcmpErrors.poolAddress(c.translatorIpv4(), srcHi ^ srcLo) & 0xFFFF_FFFFL;
         } else if (src < 0) {
             return t.drop(Ipv4ToIpv6.mappingDrop(src, Drop.SOURCE_NOT_MAPPED));
+        } else if (m.isOwnIpv4((int) src)) {
+            return t.drop(Drop.OWN_ADDRESS_SOURCE); // RFC 7756 §6
         }
         long dst = m.toIpv4(Ipv6Header.destinationHi(b, off), Ipv6Header.destinationLo(b, off), true);
         if (dst < 0) {

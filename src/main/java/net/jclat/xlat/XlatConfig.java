@@ -23,6 +23,8 @@ import java.util.List;
  * @param udpZeroChecksum policy for IPv4 UDP with checksum zero
  * @param ignoreTos set the IPv6 traffic class to zero instead of copying the TOS (RFC 7915 §4.1 SHOULD)
  * @param sendIcmpErrors whether the translator originates ICMP errors at all (RFC 7915 §4.4/§5.4 SHOULD)
+ * @param hairpinning RFC 7757 §4.2 hairpinning (SHOULD be on by default); off for an RFC 7756 edge relay,
+ *     whose EAMs describe its own IPv4 service addresses and so must translate IPv4 sources
  */
 public record XlatConfig(
         Pref64 pref64,
@@ -39,7 +41,8 @@ public record XlatConfig(
         int ipv6Mtu,
         UdpZeroChecksum udpZeroChecksum,
         boolean ignoreTos,
-        boolean sendIcmpErrors) {
+        boolean sendIcmpErrors,
+        boolean hairpinning) {
 
     /** RFC 7600: the IPv4 dummy address, for translators that have no IPv4 address of their own. */
     public static final Ipv4Prefix IPV4_DUMMY = Ipv4Prefix.parse("192.0.0.8/32");
@@ -102,6 +105,7 @@ public record XlatConfig(
         b.udpZeroChecksum = udpZeroChecksum;
         b.ignoreTos = ignoreTos;
         b.sendIcmpErrors = sendIcmpErrors;
+        b.hairpinning = hairpinning;
         return b;
     }
 
@@ -122,6 +126,7 @@ public record XlatConfig(
         private UdpZeroChecksum udpZeroChecksum = UdpZeroChecksum.COMPUTE;
         private boolean ignoreTos;
         private boolean sendIcmpErrors = true;
+        private boolean hairpinning = true;
 
         public Builder pref64(Pref64 v) { pref64 = v; return this; }
         public Builder pref64(String v) { pref64 = Pref64.parse(v); return this; }
@@ -144,11 +149,12 @@ public record XlatConfig(
         public Builder udpZeroChecksum(UdpZeroChecksum v) { udpZeroChecksum = v; return this; }
         public Builder ignoreTos(boolean v) { ignoreTos = v; return this; }
         public Builder sendIcmpErrors(boolean v) { sendIcmpErrors = v; return this; }
+        public Builder hairpinning(boolean v) { hairpinning = v; return this; }
 
         public XlatConfig build() {
             return new XlatConfig(pref64, clatIpv4, clatIpv6, dedicatedPrefixes, eams, pref64ForLocal,
                     allowWkpNonGlobal, translatorIpv4, translatorIpv6, lowestIpv6Mtu, ipv4Mtu, ipv6Mtu,
-                    udpZeroChecksum, ignoreTos, sendIcmpErrors);
+                    udpZeroChecksum, ignoreTos, sendIcmpErrors, hairpinning);
         }
     }
 }
