@@ -110,7 +110,7 @@ class DatapathNamespaceTest {
 
     @Test
     void lanHostPingsAnIpv4AddressThatExistsOnlyBehindTheNat64Prefix() throws Exception {
-        Netns.Result r = Netns.in(lan, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "198.51.100.10");
+        Netns.Result r = Netns.in(lan, 20, "ping", "-c", "3", "-i", "0.2", "-w", "6", "198.51.100.10");
         assertEquals(0, r.code(), r.output() + describeCounters());
         long[] c = datapath.counters();
         assertTrue(c[Counters.TRANSLATED_4TO6] >= 3 && c[Counters.TRANSLATED_6TO4] >= 3,
