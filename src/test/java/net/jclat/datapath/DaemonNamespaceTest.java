@@ -202,6 +202,39 @@ class DaemonNamespaceTest {
     }
 
     @Test
+    void tenMebibyteHttpDownloadArrivesByteExact() throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+        Path dir = Files.createTempDirectory("jclat-http");
+        byte[] data = new byte[10 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(dir.resolve("blob"), data);
+        String expected = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        String server = "import http.server,socket,functools\n"
+                + "class S(http.server.ThreadingHTTPServer):\n"
+                + "    address_family=socket.AF_INET6\n"
+                + "h=functools.partial(http.server.SimpleHTTPRequestHandler,directory='" + dir + "')\n"
+                + "S(('" + SERVER6 + "',8080),h).serve_forever()\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", srv, "python3", "-c", server)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            warmUp();
+            String client = "import urllib.request,hashlib,time\n"
+                    + "for i in range(20):\n"
+                    + "    try:\n"
+                    + "        d=urllib.request.urlopen('http://198.51.100.10:8080/blob',timeout=20).read(); break\n"
+                    + "    except OSError: time.sleep(0.25)\n"
+                    + "print(len(d), hashlib.sha256(d).hexdigest())\n";
+            Netns.Result r = Netns.in(lan, 60, "python3", "-c", client);
+            assertEquals(data.length + " " + expected, r.output().strip(), r.output() + log());
+        } finally {
+            p.destroyForcibly();
+            Files.delete(dir.resolve("blob"));
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void udpDatagramOf4000BytesArrivesIntact() throws Exception {
         startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
         String server = "import socket\n"
