@@ -412,16 +412,8 @@ final class Ipv4ToIpv6 {
         int body;
         int lengthField = 0;
         if (extension > 0) {
-            // RFC 4884 §4.1: the original datagram is zero-padded to a multiple of 8 bytes, at least 128.
-            // RFC 7915 §4.2: an extension too long for the ICMPv6 message is simply truncated.
-            int padded = Math.min(Math.max(128, (innerLen + 7) & ~7), room & ~7);
-            for (int i = inner6 + innerLen; i < inner6 + padded; i++) {
-                scratch.put(i, (byte) 0);
-            }
-            int kept = Math.max(0, Math.min(extension, room - padded));
-            scratch.put(inner6 + padded, b, in + original, kept);
-            body = padded + kept;
-            lengthField = padded / 8;
+            body = IcmpExtensionLayout.layOut(scratch, inner6, innerLen, b, in + original, extension, room, 8);
+            lengthField = IcmpExtensionLayout.padded(innerLen, room, 8) / 8;
         } else {
             body = Math.min(innerLen, room);
         }

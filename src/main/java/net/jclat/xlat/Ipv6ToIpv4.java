@@ -425,15 +425,8 @@ final class Ipv6ToIpv4 {
         int body;
         int lengthField = 0;
         if (extension > 0) {
-            // RFC 4884 §4.1: in ICMPv4 the original datagram is padded to 32-bit words, at least 128 bytes.
-            int padded = Math.min(Math.max(128, (innerLen + 3) & ~3), room & ~3);
-            for (int i = inner4 + innerLen; i < inner4 + padded; i++) {
-                scratch.put(i, (byte) 0);
-            }
-            int kept = Math.max(0, Math.min(extension, room - padded));
-            scratch.put(inner4 + padded, b, in + original, kept);
-            body = padded + kept;
-            lengthField = padded / 4;
+            body = IcmpExtensionLayout.layOut(scratch, inner4, innerLen, b, in + original, extension, room, 4);
+            lengthField = IcmpExtensionLayout.padded(innerLen, room, 4) / 4;
         } else {
             body = Math.min(innerLen, room);
         }
