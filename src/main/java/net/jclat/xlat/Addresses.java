@@ -17,7 +17,7 @@ public final class Addresses {
         }
         int value = 0;
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
             }
             int octet = Integer.parseInt(part);
@@ -82,7 +82,9 @@ public final class Addresses {
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
-            if (p.isEmpty() || p.length() > 4) {
+            // ASCII hex only: parseInt would also take a sign or non-ASCII digits.
+            if (p.isEmpty() || p.length() > 4 || !p.chars().allMatch(c -> c >= '0' && c <= '9'
+                    || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
                 throw new IllegalArgumentException(bad);
             }
             try {
@@ -95,13 +97,11 @@ public final class Addresses {
     }
 
     static int parseLength(String text, int max, String whole) {
-        try {
+        if (!text.isEmpty() && text.length() <= 3 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             int n = Integer.parseInt(text);
-            if (n >= 0 && n <= max) {
+            if (n <= max) {
                 return n;
             }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
         }
         throw new IllegalArgumentException("bad prefix length in '" + whole + "' (must be 0.." + max + ")");
     }
