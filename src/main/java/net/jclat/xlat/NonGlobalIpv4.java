@@ -30,6 +30,16 @@ public final class NonGlobalIpv4 {
     };
 
     public static boolean isNonGlobal(int a) {
+        // Runs per packet with the Well-Known Prefix: settle most addresses on the first octet alone.
+        int first = a >>> 24;
+        switch (first) {
+            case 0, 10, 127:
+                return true;
+            case 100, 169, 172, 192, 198, 203:
+                break;
+            default:
+                return first >= 224;
+        }
         // 192.0.0.9 (PCP anycast) and 192.0.0.10 (TURN anycast) are globally reachable.
         if (a == 0xC0000009 || a == 0xC000000A) {
             return false;
