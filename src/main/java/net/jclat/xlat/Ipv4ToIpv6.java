@@ -187,11 +187,11 @@ final class Ipv4ToIpv6 {
     private Drop updateTransport(XlatConfig c, ByteBuffer b, int p, int len, int protocol, boolean isFragment,
             long oldAddrSum, long newAddrSum) {
         switch (protocol) {
-            case PROTO_TCP -> {
-                if (len < 18) {
+            case PROTO_TCP, PROTO_DCCP -> {
+                if (len < PseudoHeaderChecksum.fieldOffset(protocol) + 2) {
                     return Drop.L4_TRUNCATED;
                 }
-                b.putShort(p + 16, (short) Checksum.adjust(b.getShort(p + 16) & 0xFFFF, oldAddrSum, newAddrSum));
+                PseudoHeaderChecksum.adjust(b, p, protocol, oldAddrSum, newAddrSum);
             }
             case PROTO_UDP -> {
                 if (len < 8) {
@@ -206,14 +206,8 @@ final class Ipv4ToIpv6 {
                     b.putShort(p + 6, (short) nonZero(Checksum.finish(Checksum.sum(b, p, len) + newAddrSum
                             + len + PROTO_UDP)));
                 } else {
-                    b.putShort(p + 6, (short) nonZero(Checksum.adjust(sum, oldAddrSum, newAddrSum)));
+                    PseudoHeaderChecksum.adjust(b, p, protocol, oldAddrSum, newAddrSum);
                 }
-            }
-            case PROTO_DCCP -> {
-                if (len < 8) {
-                    return Drop.L4_TRUNCATED;
-                }
-                b.putShort(p + 6, (short) Checksum.adjust(b.getShort(p + 6) & 0xFFFF, oldAddrSum, newAddrSum));
             }
             case PROTO_ICMP -> {
                 int oldWord = b.getShort(p) & 0xFFFF;
@@ -497,14 +491,9 @@ final class Ipv4ToIpv6 {
     /** Like {@link #updateTransport} but for a quoted, possibly truncated packet: fix what is present. */
     private static void updateInnerTransport(ByteBuffer s, int p, int len, int protocol, int fullLen,
             long oldAddrSum, long newAddrSum) {
-        if (protocol == PROTO_TCP && len >= 18) {
-            s.putShort(p + 16, (short) Checksum.adjust(s.getShort(p + 16) & 0xFFFF, oldAddrSum, newAddrSum));
-        } else if ((protocol == PROTO_UDP || protocol == PROTO_DCCP) && len >= 8) {
-            int sum = s.getShort(p + 6) & 0xFFFF;
-            if (sum != 0 || protocol == PROTO_DCCP) {
-                int adjusted = Checksum.adjust(sum, oldAddrSum, newAddrSum);
-                s.putShort(p + 6, (short) (protocol == PROTO_UDP ? nonZero(adjusted) : adjusted));
-            }
+        int field = PseudoHeaderChecksum.fieldOffset(protocol);
+        if (field >= 0 && len >= field + 2) {
+            PseudoHeaderChecksum.adjust(s, p, protocol, oldAddrSum, newAddrSum);
         } else if (protocol == PROTO_ICMP && len >= 4) {
             int oldWord = s.getShort(p) & 0xFFFF;
             int mapped = IcmpMaps.v4ToV6(oldWord >>> 8, oldWord & 0xFF);

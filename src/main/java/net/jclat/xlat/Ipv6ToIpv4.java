@@ -246,27 +246,14 @@ final class Ipv6ToIpv4 {
      */
     private static Drop updateTransport(ByteBuffer b, int p, int len, int nh, long oldAddrSum, long newAddrSum) {
         switch (nh) {
-            case PROTO_TCP -> {
-                if (len < 18) {
+            case PROTO_TCP, PROTO_UDP, PROTO_DCCP -> {
+                if (len < PseudoHeaderChecksum.fieldOffset(nh) + 2) {
                     return Drop.L4_TRUNCATED;
                 }
-                b.putShort(p + 16, (short) Checksum.adjust(b.getShort(p + 16) & 0xFFFF, oldAddrSum, newAddrSum));
-            }
-            case PROTO_UDP -> {
-                if (len < 8) {
-                    return Drop.L4_TRUNCATED;
-                }
-                int sum = b.getShort(p + 6) & 0xFFFF;
-                if (sum == 0) {
+                if (nh == PROTO_UDP && b.getShort(p + 6) == 0) {
                     return Drop.UDP_ZERO_CHECKSUM; // RFC 8200 §8.1: invalid in IPv6
                 }
-                b.putShort(p + 6, (short) Ipv4ToIpv6.nonZero(Checksum.adjust(sum, oldAddrSum, newAddrSum)));
-            }
-            case PROTO_DCCP -> {
-                if (len < 8) {
-                    return Drop.L4_TRUNCATED;
-                }
-                b.putShort(p + 6, (short) Checksum.adjust(b.getShort(p + 6) & 0xFFFF, oldAddrSum, newAddrSum));
+                PseudoHeaderChecksum.adjust(b, p, nh, oldAddrSum, newAddrSum);
             }
             case Ipv6Header.NH_ICMPV6 -> {
                 int oldWord = b.getShort(p) & 0xFFFF;
@@ -482,12 +469,9 @@ final class Ipv6ToIpv4 {
             long oldSum = Checksum.sum(b, in + 8, 32);
             long newSum = Checksum.ipv4Addresses((int) src, (int) dst);
             int d = out + Ipv4Header.MIN_LENGTH;
-            if (nh == PROTO_TCP && dataLen >= 18) {
-                scratch.putShort(d + 16, (short) Checksum.adjust(scratch.getShort(d + 16) & 0xFFFF, oldSum, newSum));
-            } else if ((nh == PROTO_UDP || nh == PROTO_DCCP) && dataLen >= 8) {
-                int sum = scratch.getShort(d + 6) & 0xFFFF;
-                int adjusted = Checksum.adjust(sum, oldSum, newSum);
-                scratch.putShort(d + 6, (short) (nh == PROTO_UDP ? Ipv4ToIpv6.nonZero(adjusted) : adjusted));
+            int field = PseudoHeaderChecksum.fieldOffset(nh);
+            if (field >= 0 && dataLen >= field + 2) {
+                PseudoHeaderChecksum.adjust(scratch, d, nh, oldSum, newSum);
             } else if (nh == Ipv6Header.NH_ICMPV6 && dataLen >= 4) {
                 int oldWord = scratch.getShort(d) & 0xFFFF;
                 int mapped = IcmpMaps.v6ToV4(oldWord >>> 8, oldWord & 0xFF);
