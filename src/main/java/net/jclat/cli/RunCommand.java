@@ -15,9 +15,25 @@ final class RunCommand {
                              [--clat-v4 A] [--clat-v6 ADDR|auto] [--map V4PFX=V6PFX]... [--eam V4PFX=V6PFX]...
                              [--translator-v4 X[/N]] [--translator-v6 Y] [--ipv4-mtu N] [--lowest-ipv6-mtu N]
                              [--route-metric N] [--route-v4 PFX]... [--udp-zero-checksum drop|compute]
-                             [--hairpinning on|off] [--status-file PATH] [--config FILE]""";
+                             [--hairpinning on|off] [--status-file PATH] [--syslog HOST[:PORT]]
+                             [--config FILE]""";
 
     private RunCommand() {
+    }
+
+    /**
+     * Adds tinylog's syslog writer (RFC 5424 over UDP, facility daemon) beside stderr. Must run before the
+     * first log line: tinylog fixes its configuration then.
+     */
+    private static void sendLogsToSyslog(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        org.tinylog.configuration.Configuration.set("writer2", "syslog");
+        org.tinylog.configuration.Configuration.set("writer2.host", hostPort.substring(0, colon));
+        org.tinylog.configuration.Configuration.set("writer2.port", hostPort.substring(colon + 1));
+        org.tinylog.configuration.Configuration.set("writer2.protocol", "udp");
+        org.tinylog.configuration.Configuration.set("writer2.facility", "DAEMON");
+        org.tinylog.configuration.Configuration.set("writer2.level", "info");
+        org.tinylog.configuration.Configuration.set("writer2.format", "jclat: {message}");
     }
 
     static int run(String[] args) throws UsageException {
@@ -26,6 +42,9 @@ final class RunCommand {
             cfg = new RunConfigParser().parse(args, 1);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (cfg.syslog() != null) {
+            sendLogsToSyslog(cfg.syslog());
         }
         ClatDaemon daemon = new ClatDaemon(cfg);
         CountDownLatch stopped = new CountDownLatch(1);

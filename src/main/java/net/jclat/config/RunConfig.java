@@ -17,6 +17,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param ipv4Mtu 0 means uplink IPv6 MTU − 20 (RFC 7756 §4.2)
  * @param routes4 IPv4 prefixes routed into the TUN (default: the default route)
  * @param hairpinning RFC 7757 §4.2 hairpinning; turned off for an RFC 7756 edge relay
+ * @param syslog {@code host:port} of a syslog receiver (UDP), or null for stderr only
  */
 public record RunConfig(
         String uplink,
@@ -36,5 +37,6 @@ public record RunConfig(
         UdpZeroChecksum udpZeroChecksum,
         List<Ipv4Prefix> routes4,
         Path statusFile,
-        boolean hairpinning) {
+        boolean hairpinning,
+        String syslog) {
 }

@@ -37,6 +37,7 @@ public final class RunConfigParser {
     private final List<Ipv4Prefix> routes4 = new ArrayList<>();
     private Path statusFile;
     private boolean hairpinning = true;
+    private String syslog;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -115,6 +116,7 @@ public final class RunConfigParser {
             case "route-v4" -> routes4.add(Ipv4Prefix.parse(v));
             case "status-file" -> statusFile = Path.of(v);
             case "hairpinning" -> hairpinning = onOff(key, v);
+            case "syslog" -> syslog = hostPort(key, v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -130,6 +132,13 @@ public final class RunConfigParser {
         }
         throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", got '"
                 + v + "'");
+    }
+
+    private static String hostPort(String key, String v) {
+        int colon = v.lastIndexOf(':');
+        String port = colon < 0 ? "514" : v.substring(colon + 1);
+        range(key + " port", port, 1, 65535);
+        return (colon < 0 ? v : v.substring(0, colon)) + ":" + port;
     }
 
     private static boolean onOff(String key, String v) {
@@ -187,6 +196,6 @@ public final class RunConfigParser {
         Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + tun + ".json");
         return new RunConfig(uplink, tun, workers, pref64, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
-                udpZeroChecksum, r4, status, hairpinning);
+                udpZeroChecksum, r4, status, hairpinning, syslog);
     }
 }

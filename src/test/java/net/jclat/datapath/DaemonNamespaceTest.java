@@ -285,6 +285,29 @@ class DaemonNamespaceTest {
     }
 
     @Test
+    void logLinesReachASyslogReceiver() throws Exception {
+        String receiver = "import socket\n"
+                + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "s.bind(('127.0.0.1',5514))\n"
+                + "s.settimeout(20)\n"
+                + "while True:\n"
+                + "    d=s.recv(4096).decode()\n"
+                + "    if 'translating on' in d:\n"
+                + "        print(d.strip()); break\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", cpe, "python3", "-c", receiver).start();
+        try {
+            Thread.sleep(300);
+            startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--syslog", "127.0.0.1:5514");
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "no syslog line arrived: " + log());
+            String line = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            // RFC 5424: <PRI> with facility daemon (3) and severity info (6) = 30.
+            assertTrue(line.startsWith("<30>") && line.contains("jclat: translating on clat"), line);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void badConfigFileLineIsNamedAndExitCodeIsTwo() throws Exception {
         Path conf = Files.createTempFile("jclat", ".conf");
         try {
