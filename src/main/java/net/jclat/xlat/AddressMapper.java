@@ -77,7 +77,7 @@ public final class AddressMapper {
         }
         EamEntry e = useEam ? eams.matchIpv4(v4) : null;
         if (e != null) {
-            out.putLong(off, e.ipv6().hi()).putLong(off + 8, EamTable.toIpv6Lo(e, v4));
+            out.putLong(off, EamTable.toIpv6Hi(e, v4)).putLong(off + 8, EamTable.toIpv6Lo(e, v4));
             return 0;
         }
         if (local && !pref64ForLocal) {
@@ -113,7 +113,7 @@ public final class AddressMapper {
         }
         EamEntry e = eams.matchIpv6(hi, lo);
         if (e != null) {
-            return EamTable.toIpv4(e, lo) & 0xFFFF_FFFFL;
+            return EamTable.toIpv4(e, hi, lo) & 0xFFFF_FFFFL;
         }
         if (local && !pref64ForLocal) {
             return NOT_MAPPED;

@@ -1,16 +1,18 @@
 package net.jclat.xlat;
 
 /**
- * One Explicit Address Mapping (RFC 7757 §3.1): an IPv4 prefix and an IPv6 prefix whose suffix lengths are
- * equal, so the bits after each prefix are copied unchanged between the two.
+ * One Explicit Address Mapping (RFC 7757 §3.1): an IPv4 prefix and an IPv6 prefix. The IPv4 suffix bits
+ * are copied to just after the IPv6 prefix, and back (§3.3); so the IPv4 suffix may not be longer than the
+ * IPv6 one (§3.2), but may be shorter, in which case the trailing IPv6 bits are zero one way and ignored
+ * the other.
  */
 public record EamEntry(Ipv4Prefix ipv4, Ipv6Prefix ipv6) {
 
     public EamEntry {
-        if (32 - ipv4.length() != 128 - ipv6.length()) {
-            throw new IllegalArgumentException("EAM " + ipv4 + "=" + ipv6 + ": the suffix lengths differ ("
-                    + (32 - ipv4.length()) + " IPv4 bits vs " + (128 - ipv6.length())
-                    + " IPv6 bits); RFC 7757 §3.2 needs them equal");
+        if (32 - ipv4.length() > 128 - ipv6.length()) {
+            throw new IllegalArgumentException("EAM " + ipv4 + "=" + ipv6 + ": the IPv4 suffix ("
+                    + (32 - ipv4.length()) + " bits) is longer than the IPv6 suffix (" + (128 - ipv6.length())
+                    + " bits); RFC 7757 §3.2 forbids it");
         }
     }
 
@@ -24,10 +26,6 @@ public record EamEntry(Ipv4Prefix ipv4, Ipv6Prefix ipv6) {
                 Ipv6Prefix.parse(text.substring(eq + 1).trim()));
     }
 
-    /** The suffix fits in the low 32 bits of both addresses, since it is at most 32 bits long. */
-    int suffixMask() {
-        return ~ipv4.mask();
-    }
 
     @Override
     public String toString() {

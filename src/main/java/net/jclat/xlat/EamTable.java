@@ -61,11 +61,49 @@ public final class EamTable {
         return null;
     }
 
-    static long toIpv6Lo(EamEntry e, int v4) {
-        return e.ipv6().lo() | (v4 & e.suffixMask() & 0xFFFF_FFFFL);
+    /** RFC 7757 §3.3.1: the IPv4 suffix bits placed right after the IPv6 prefix, trailing bits zero. */
+    static long toIpv6Hi(EamEntry e, int v4) {
+        return e.ipv6().hi() | suffixAt(e, v4, true);
     }
 
-    static int toIpv4(EamEntry e, long lo) {
-        return e.ipv4().address() | ((int) lo & e.suffixMask());
+    static long toIpv6Lo(EamEntry e, int v4) {
+        return e.ipv6().lo() | suffixAt(e, v4, false);
+    }
+
+    private static long suffixAt(EamEntry e, int v4, boolean high) {
+        int k = 32 - e.ipv4().length();
+        if (k == 0) {
+            return 0;
+        }
+        long suffix = v4 & 0xFFFF_FFFFL & (-1L >>> (64 - k));
+        int end = e.ipv6().length() + k; // bit index just after the suffix, counted from the top
+        if (end <= 64) {
+            return high ? suffix << (64 - end) : 0;
+        }
+        if (e.ipv6().length() >= 64) {
+            return high ? 0 : suffix << (128 - end);
+        }
+        int inLo = end - 64; // straddles the two halves
+        return high ? suffix >>> inLo : suffix << (64 - inLo);
+    }
+
+    /** RFC 7757 §3.3.2: the bits right after the IPv6 prefix, as many as the IPv4 suffix has. */
+    static int toIpv4(EamEntry e, long hi, long lo) {
+        int k = 32 - e.ipv4().length();
+        if (k == 0) {
+            return e.ipv4().address();
+        }
+        int start = e.ipv6().length();
+        int end = start + k;
+        long suffix;
+        if (end <= 64) {
+            suffix = hi >>> (64 - end);
+        } else if (start >= 64) {
+            suffix = lo >>> (128 - end);
+        } else {
+            int inLo = end - 64;
+            suffix = hi << inLo | lo >>> (64 - inLo);
+        }
+        return e.ipv4().address() | (int) (suffix & (-1L >>> (64 - k)));
     }
 }

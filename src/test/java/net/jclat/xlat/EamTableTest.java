@@ -23,19 +23,18 @@ class EamTableTest {
     /** IPv4 -> IPv6 through the table: the suffix bits after the IPv4 prefix are copied (§3.2). */
     static String toIpv6(EamTable t, String a) {
         EamEntry e = t.matchIpv4(v4(a));
-        return e == null ? null : Addresses.formatIpv6(e.ipv6().hi(), EamTable.toIpv6Lo(e, v4(a)));
+        return e == null ? null : Addresses.formatIpv6(EamTable.toIpv6Hi(e, v4(a)), EamTable.toIpv6Lo(e, v4(a)));
     }
 
     static String toIpv4(EamTable t, String a) {
         long[] x = v6(a);
         EamEntry e = t.matchIpv6(x[0], x[1]);
-        return e == null ? null : Addresses.formatIpv4(EamTable.toIpv4(e, x[1]));
+        return e == null ? null : Addresses.formatIpv4(EamTable.toIpv4(e, x[0], x[1]));
     }
 
     /**
-     * §3.2 Figure 1, the EAMT of the RFC's examples: rows 1, 2, 3 and 6 as printed. Rows 4 and 5 have an
-     * IPv6 suffix longer than the IPv4 one, which the RFC allows but jclat does not support (EamEntry
-     * requires equal suffix lengths); row 4 is used here with its IPv6 prefix narrowed to a /122.
+     * §3.2 Figure 1, the EAMT of the RFC's examples: rows 1, 2, 3 and 6 as printed, row 4 with its IPv6
+     * prefix narrowed to a /122 (equal suffix lengths); the printed /64 form is tested below.
      */
     static final EamTable FIGURE_1 = new EamTable(List.of(
             EamEntry.parse("192.0.2.1=2001:db8:aaaa::"),
@@ -138,6 +137,31 @@ class EamTableTest {
         assertThrows(IllegalArgumentException.class, () -> EamEntry.parse("0.0.0.0/0=::/97"));
         assertThrows(IllegalArgumentException.class, () -> EamEntry.parse("192.0.2.0/24"));
         assertThrows(IllegalArgumentException.class, () -> EamEntry.parse("192.0.2.1/24=2001:db8::/120"));
+    }
+
+    /**
+     * §3.2 allows an IPv6 suffix longer than the IPv4 one; §3.3.1 puts the IPv4 suffix bits right after
+     * the IPv6 prefix and pads with zeros, §3.3.2 reads them back from there and discards the rest.
+     */
+    @Test
+    void longerIpv6SuffixTakesTheIpv4SuffixRightAfterThePrefix() {
+        EamTable t = new EamTable(List.of(EamEntry.parse("192.0.2.128/26=2001:db8:dddd::/64")));
+        assertEquals("2001:db8:dddd:0:800::", toIpv6(t, "192.0.2.130")); // suffix 000010 at bits 64-69
+        assertEquals("2001:db8:dddd:0:fc00::", toIpv6(t, "192.0.2.191"));
+        assertEquals("192.0.2.130", toIpv4(t, "2001:db8:dddd:0:800::"));
+        assertEquals("192.0.2.130", toIpv4(t, "2001:db8:dddd:0:8ff:ffff:ffff:ffff")); // trailing bits ignored
+    }
+
+    /** The suffix may straddle the two 64-bit halves: a /24 behind a /60 occupies bits 60 to 67. */
+    @Test
+    void suffixStraddlingBit64IsSplitAcrossBothHalves() {
+        EamTable t = new EamTable(List.of(EamEntry.parse("198.51.100.0/24=2001:db8:1:10::/60")));
+        assertEquals("2001:db8:1:1a:b000::", toIpv6(t, "198.51.100.171")); // 0xab
+        assertEquals("198.51.100.171", toIpv4(t, "2001:db8:1:1a:b000::"));
+        for (int i = 0; i < 256; i++) {
+            String a = "198.51.100." + i;
+            assertEquals(a, toIpv4(t, toIpv6(t, a)));
+        }
     }
 
     @Test
