@@ -1,4 +1,4 @@
-package net.jclat.datapath;
+package net.jclat.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,17 +12,17 @@ import java.util.concurrent.TimeUnit;
  * Test hosts in network namespaces, built with iproute2. Test scaffolding only: jclat itself never
  * shells out. Namespaces get a per-run suffix so parallel or left-over runs do not collide.
  */
-final class Netns implements AutoCloseable {
-    final String suffix = Long.toString(ProcessHandle.current().pid() % 100000, 36)
+public final class Netns implements AutoCloseable {
+    public final String suffix = Long.toString(ProcessHandle.current().pid() % 100000, 36)
             + Long.toString(System.nanoTime() % 1296, 36);
     private final List<String> created = new ArrayList<>();
 
-    static boolean available() {
+    public static boolean available() {
         boolean ip = Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
         return ip && Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name"));
     }
 
-    String add(String role) throws IOException {
+    public String add(String role) throws IOException {
         String name = "jc" + role + suffix;
         run("ip", "netns", "add", name);
         created.add(name);
@@ -31,7 +31,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** Runs a command, fails with its output if it exits non-zero. */
-    static String run(String... cmd) throws IOException {
+    public static String run(String... cmd) throws IOException {
         Result r = exec(30, cmd);
         if (r.code != 0) {
             throw new IOException(String.join(" ", cmd) + " exited " + r.code + ": " + r.output);
@@ -39,10 +39,10 @@ final class Netns implements AutoCloseable {
         return r.output;
     }
 
-    record Result(int code, String output) {
+    public record Result(int code, String output) {
     }
 
-    static Result exec(int timeoutSeconds, String... cmd) throws IOException {
+    public static Result exec(int timeoutSeconds, String... cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -56,7 +56,7 @@ final class Netns implements AutoCloseable {
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    static Result in(String ns, int timeoutSeconds, String... cmd) throws IOException {
+    public static Result in(String ns, int timeoutSeconds, String... cmd) throws IOException {
         String[] full = new String[cmd.length + 4];
         full[0] = "ip";
         full[1] = "netns";
