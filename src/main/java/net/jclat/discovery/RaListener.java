@@ -1,0 +1,226 @@
+package net.jclat.discovery;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import net.jclat.xlat.Addresses;
+import org.tinylog.Logger;
+
+/**
+ * Listens for Router Advertisements on the uplink and reports each valid one, with its PREF64 options
+ * (RFC 8781), to a consumer. odhcp6c and the kernel do not hand PREF64 on, so jclat reads RAs itself from a
+ * raw ICMPv6 socket that passes only type 134 and is bound to the uplink: RFC 8781 §5.1 has a host treat a
+ * PREF64 as specific to the interface it arrived on.
+ *
+ * <p>One daemon thread polls with a short timeout, so {@link #close()} returns within about half a second.
+ * The consumer runs on that thread; it should hand work off rather than block.
+ */
+public final class RaListener implements AutoCloseable {
+    /** Why a received RA was not reported. */
+    public enum Drop {
+        /** Hop limit not 255: the RA was forwarded by a router, or forged off-link (RFC 4861 §6.1.2). */
+        HOP_LIMIT,
+        /** Source not link-local (RFC 4861 §6.1.2). */
+        NOT_LINK_LOCAL,
+        /** The kernel gave no hop limit, so the RFC 4861 §6.1.2 check cannot be made. */
+        NO_HOP_LIMIT,
+        /** Bad code, too short, a zero-length or overrunning option (RFC 4861 §6.1.2, §4.6). */
+        MALFORMED,
+        /** Larger than the receive buffer. */
+        TRUNCATED
+    }
+
+    static final int POLL_MILLIS = 200;
+    private static final byte[] ALL_ROUTERS = {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+
+    private final Icmp6Socket socket;
+    private final Consumer<RaEvent> consumer;
+    private final AtomicLongArray drops = new AtomicLongArray(Drop.values().length);
+    private final AtomicLong accepted = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile boolean solicited;
+
+    private RaListener(Icmp6Socket socket, Consumer<RaEvent> consumer) {
+        this.socket = socket;
+        this.consumer = consumer;
+        this.thread = new Thread(this::run, "ra-listener-" + socket.ifname());
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Opens the socket on {@code uplink}, sends one Router Solicitation so a router answers without waiting for
+     * its next unsolicited RA, and starts listening.
+     *
+     * @throws IOException when the socket cannot be opened (no such interface, no CAP_NET_RAW, no IPv6); the
+     *     message names the interface and the errno text
+     */
+    public static RaListener start(String uplink, Consumer<RaEvent> consumer) throws IOException {
+        Icmp6Socket socket = Icmp6Socket.open(uplink, Pref64Option.ROUTER_ADVERTISEMENT);
+        RaListener listener = new RaListener(socket, consumer);
+        listener.solicit();
+        listener.thread.start();
+        Logger.info("Listening for Router Advertisements (RFC 8781 PREF64) on {}", uplink);
+        return listener;
+    }
+
+    /**
+     * RFC 4861 §6.3.7: a host may solicit an RA rather than wait up to MaxRtrAdvInterval. Sent to all-routers
+     * (ff02::2) on the uplink with hop limit 255 (§4.1). It is only a speed-up, so failing is a warning: the
+     * router's periodic RAs arrive anyway.
+     */
+    private void solicit() {
+        // RFC 4861 §4.1: type 133, code 0, checksum (the kernel fills it in), 32 reserved bits. No source
+        // link-layer option: it is optional, and forbidden if the kernel picks the unspecified source address.
+        byte[] rs = {(byte) 133, 0, 0, 0, 0, 0, 0, 0};
+        try {
+            socket.sendLinkLocal(rs, ALL_ROUTERS);
+            solicited = true;
+        } catch (IOException e) {
+            Logger.warn("Could not send a Router Solicitation on {} (will wait for the next periodic RA): {}",
+                    socket.ifname(), e.getMessage());
+        }
+    }
+
+    private void run() {
+        byte[] buf = new byte[Icmp6Socket.MAX_MESSAGE];
+        while (!closed) {
+            try {
+                if (!socket.awaitReadable(POLL_MILLIS) || closed) {
+                    continue;
+                }
+                Icmp6Socket.Received r = socket.receive(buf);
+                if (r != null) {
+                    handle(buf, r, System.nanoTime());
+                }
+            } catch (IOException e) {
+                if (closed) {
+                    break;
+                }
+                Logger.warn("Router Advertisement listener on {}: {}", socket.ifname(), e.getMessage());
+                sleepQuietly(POLL_MILLIS);
+            }
+        }
+    }
+
+    private void handle(byte[] buf, Icmp6Socket.Received r, long now) {
+        long hi = bytesToLong(r.source(), 0);
+        long lo = bytesToLong(r.source(), 8);
+        String router = Addresses.formatIpv6(hi, lo);
+        if (r.truncated()) {
+            drop(Drop.TRUNCATED, router, "longer than " + Icmp6Socket.MAX_MESSAGE + " bytes");
+            return;
+        }
+        // RFC 4861 §6.1.2: a node MUST silently discard an RA whose IP Source Address is not link-local or
+        // whose IP Hop Limit is not 255. Only a neighbour on the link can send with 255 that arrives as 255.
+        if ((r.source()[0] & 0xFF) != 0xfe || (r.source()[1] & 0xC0) != 0x80) {
+            drop(Drop.NOT_LINK_LOCAL, router, "source is not link-local");
+            return;
+        }
+        if (r.hopLimit() == Icmp6Socket.Received.NO_HOP_LIMIT) {
+            drop(Drop.NO_HOP_LIMIT, router, "no hop limit in the ancillary data");
+            return;
+        }
+        if (r.hopLimit() != 255) {
+            drop(Drop.HOP_LIMIT, router, "hop limit " + r.hopLimit() + ", not 255");
+            return;
+        }
+        Pref64Option.Parsed parsed;
+        try {
+            parsed = Pref64Option.parse(buf, 0, r.length(), router);
+        } catch (MalformedRaException e) {
+            drop(Drop.MALFORMED, router, e.reason());
+            return;
+        }
+        for (String why : parsed.ignored()) {
+            Logger.debug("RA from {} on {}: ignored {}", router, socket.ifname(), why);
+        }
+        accepted.incrementAndGet();
+        RaEvent event = new RaEvent(router, parsed.routerLifetime(), parsed.prefixes(), now);
+        try {
+            consumer.accept(event);
+        } catch (RuntimeException e) {
+            // A failing consumer must not stop the listener: the next RA may carry what it needs.
+            Logger.error(e, "Router Advertisement consumer failed on {}", event);
+        }
+    }
+
+    private void drop(Drop reason, String router, String why) {
+        drops.incrementAndGet(reason.ordinal());
+        // debug, not warn: anyone on the link can send these, and a flood must not flood the log too.
+        Logger.debug("Dropped RA from {} on {}: {}", router, socket.ifname(), why);
+    }
+
+    private static long bytesToLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static void sleepQuietly(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String uplink() {
+        return socket.ifname();
+    }
+
+    /** True when the Router Solicitation went out at start. */
+    public boolean solicited() {
+        return solicited;
+    }
+
+    /** Valid RAs reported to the consumer so far. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** RAs dropped for {@code reason} so far. */
+    public long dropped(Drop reason) {
+        return drops.get(reason.ordinal());
+    }
+
+    /** Every drop counter, zeros included. */
+    public Map<Drop, Long> drops() {
+        Map<Drop, Long> m = new EnumMap<>(Drop.class);
+        for (Drop d : Drop.values()) {
+            m.put(d, drops.get(d.ordinal()));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** Stops the thread (within one poll timeout) and closes the socket. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(4L * POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (thread.isAlive()) {
+            Logger.warn("Router Advertisement listener on {} did not stop in time", socket.ifname());
+        }
+        // Closed after the thread has left poll/recvmsg, so the descriptor number cannot be reused under it.
+        socket.close();
+    }
+}
