@@ -57,7 +57,8 @@ class ResolvConfTest {
         Path bad = Files.writeString(dir.resolve("bad"), "nameserver not-an-address\n");
         Path system = Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.53\n");
         Path later = Files.writeString(dir.resolve("later"), "nameserver 192.0.2.9\n");
-        assertEquals(List.of("127.0.0.53"), texts(ResolvConf.firstWithServers(List.of(missing, empty, bad, system, later))));
+        assertEquals(List.of("127.0.0.53"),
+                texts(ResolvConf.firstWithServers(List.of(missing, empty, bad, system, later))));
         Path auto = Files.writeString(dir.resolve("auto"), "nameserver 2001:db8::1\nnameserver 192.0.2.1\n");
         assertEquals(List.of("2001:db8::1", "192.0.2.1"), texts(ResolvConf.firstWithServers(List.of(auto, system))));
         assertEquals(List.of(), ResolvConf.firstWithServers(List.of(missing, empty, dir)));
