@@ -1,0 +1,127 @@
+package net.jclat.discovery;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real unbound, run as a child process in the foreground on 127.0.0.1 at a free port, serving only the
+ * local zone lines it is given; it never recurses (iterator only, localhost not queried, no trust anchors).
+ * Test scaffolding only.
+ */
+final class Unbound implements AutoCloseable {
+    static final Path BINARY = Path.of("/usr/sbin/unbound");
+
+    private final Path dir;
+    private final Process process;
+    final int port;
+
+    static boolean available() {
+        return Files.isExecutable(BINARY);
+    }
+
+    /** Starts unbound with these {@code server:} clause lines added (local-zone, local-data, access-control). */
+    static Unbound start(List<String> serverLines) throws IOException, InterruptedException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) { // a free port can be taken between probe and bind
+            try {
+                return new Unbound(serverLines, freePort());
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private Unbound(List<String> serverLines, int port) throws IOException, InterruptedException {
+        this.port = port;
+        this.dir = Files.createTempDirectory("jclat-unbound");
+        StringBuilder conf = new StringBuilder("server:\n");
+        for (String line : List.of(
+                "interface: 127.0.0.1@" + port, "port: " + port, "do-ip6: no", "do-daemonize: no",
+                "chroot: \"\"", "username: \"\"", "directory: \"" + dir + "\"", "pidfile: \"\"",
+                "use-syslog: no", "logfile: \"\"", "verbosity: 1", "num-threads: 1", "outgoing-range: 16",
+                "so-reuseport: no", "module-config: \"iterator\"", "do-not-query-localhost: yes",
+                "rrset-roundrobin: no", "access-control: 127.0.0.0/8 allow")) {
+            conf.append("  ").append(line).append('\n');
+        }
+        for (String line : serverLines) {
+            conf.append("  ").append(line).append('\n');
+        }
+        conf.append("remote-control:\n  control-enable: no\n");
+        Path file = Files.writeString(dir.resolve("unbound.conf"), conf.toString(), StandardCharsets.UTF_8);
+        process = new ProcessBuilder(BINARY.toString(), "-d", "-c", file.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            if (!process.isAlive()) {
+                String log = log();
+                deleteDir();
+                throw new IOException("unbound exited " + process.exitValue() + ": " + log);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return; // the TCP listener is opened together with the UDP one, before service starts
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    close();
+                    throw new IOException("unbound not listening after 5 s");
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    DnsServer server() {
+        return new DnsServer(InetAddress.getLoopbackAddress(), port);
+    }
+
+    String log() throws IOException {
+        Path log = dir.resolve("log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = tcp.getLocalPort();
+                try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                    return udp.getLocalPort();
+                } catch (IOException udpTaken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no free port on 127.0.0.1 for both UDP and TCP");
+    }
+
+    private void deleteDir() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteDir();
+    }
+}
