@@ -13,6 +13,8 @@ final class NetlinkMessage {
     static final short NLM_F_EXCL = 0x200;
     static final short NLM_F_CREATE = 0x400;
     static final short NLM_F_REPLACE = 0x100;
+    /** NLM_F_ROOT | NLM_F_MATCH: return every object of the kind. */
+    static final short NLM_F_DUMP = 0x300;
 
     private final ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.nativeOrder());
     private int nestStart = -1;

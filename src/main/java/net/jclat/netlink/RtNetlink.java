@@ -18,6 +18,9 @@ public final class RtNetlink implements AutoCloseable {
     private static final int RTM_DELADDR = 21;
     private static final int RTM_NEWROUTE = 24;
     private static final int RTM_DELROUTE = 25;
+    private static final int RTM_GETROUTE = 26;
+    private static final int NLMSG_DONE = 3;
+    private static final int RTA_TABLE = 15;
     private static final int RTM_NEWNEIGH = 28;
     private static final int RTM_DELNEIGH = 29;
     private static final int NLMSG_ERROR = 2;
@@ -104,11 +107,11 @@ public final class RtNetlink implements AutoCloseable {
                 .attr(IFA_LOCAL, addr).attr(IFA_ADDRESS, addr);
     }
 
-    public void addRoute(Route r) throws IOException {
+    public synchronized void addRoute(Route r) throws IOException {
         request(route(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, r), "adding route");
     }
 
-    public void deleteRoute(Route r) throws IOException {
+    public synchronized void deleteRoute(Route r) throws IOException {
         request(route(RTM_DELROUTE, 0, r), "deleting route");
     }
 
@@ -133,6 +136,78 @@ public final class RtNetlink implements AutoCloseable {
         return m;
     }
 
+    /** One route of a dump: what the standby check needs to know of it. */
+    public record RouteEntry(int family, int dstLength, int table, int protocol, int oif) {
+    }
+
+    /** Every route of one family ({@code 4} or {@code 6}) in every table. */
+    public synchronized java.util.List<RouteEntry> routes(int ipVersion) throws IOException {
+        int family = ipVersion == 6 ? AF_INET6 : AF_INET;
+        NetlinkMessage m = new NetlinkMessage(RTM_GETROUTE, NetlinkMessage.NLM_F_DUMP)
+                .u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+        int mySeq = ++seq;
+        byte[] msg = m.bytes(mySeq);
+        try {
+            NetlinkLibC.send(fd, msg, msg.length, 0);
+        } catch (LastErrorException e) {
+            throw new NetlinkException("listing routes", e.getErrorCode());
+        }
+        java.util.List<RouteEntry> out = new java.util.ArrayList<>();
+        while (true) {
+            long n;
+            try {
+                n = NetlinkLibC.recv(fd, reply, reply.length, 0);
+            } catch (LastErrorException e) {
+                throw new NetlinkException("listing routes (reading the answer)", e.getErrorCode());
+            }
+            ByteBuffer b = ByteBuffer.wrap(reply, 0, (int) n).order(ByteOrder.nativeOrder());
+            int pos = 0;
+            while (pos + 16 <= n) {
+                int len = b.getInt(pos);
+                int type = b.getShort(pos + 4) & 0xFFFF;
+                int s = b.getInt(pos + 8);
+                if (len < 16 || pos + len > n) {
+                    break;
+                }
+                if (s == mySeq) {
+                    if (type == NLMSG_DONE) {
+                        return out;
+                    }
+                    if (type == NLMSG_ERROR && b.getInt(pos + 16) != 0) {
+                        throw new NetlinkException("listing routes", -b.getInt(pos + 16));
+                    }
+                    if (type == RTM_NEWROUTE) {
+                        out.add(routeEntry(b, pos + 16, pos + len));
+                    }
+                }
+                pos += (len + 3) & ~3;
+            }
+        }
+    }
+
+    /** Reads {@code struct rtmsg} and the attributes jclat cares about (RTA_OIF, RTA_TABLE). */
+    private static RouteEntry routeEntry(ByteBuffer b, int at, int end) {
+        int family = b.get(at) & 0xFF;
+        int dstLength = b.get(at + 1) & 0xFF;
+        int table = b.get(at + 4) & 0xFF;
+        int protocol = b.get(at + 5) & 0xFF;
+        int oif = 0;
+        for (int a = at + 12; a + 4 <= end;) {
+            int alen = b.getShort(a) & 0xFFFF;
+            int atype = b.getShort(a + 2) & 0x3FFF;
+            if (alen < 4) {
+                break;
+            }
+            if (atype == RTA_OIF && alen >= 8) {
+                oif = b.getInt(a + 4);
+            } else if (atype == RTA_TABLE && alen >= 8) {
+                table = b.getInt(a + 4);
+            }
+            a += (alen + 3) & ~3;
+        }
+        return new RouteEntry(family, dstLength, table, protocol, oif);
+    }
+
     /** A permanent proxy neighbour entry: the kernel answers Neighbor Solicitations for it on that link. */
     public void addProxyNeighbour(int ifIndex, byte[] ipv6) throws IOException {
         request(neighbour(RTM_NEWNEIGH, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, ifIndex, ipv6),
@@ -149,7 +224,7 @@ public final class RtNetlink implements AutoCloseable {
                 .attr(NDA_DST, ipv6);
     }
 
-    private void request(NetlinkMessage m, String what) throws IOException {
+    private synchronized void request(NetlinkMessage m, String what) throws IOException {
         int mySeq = ++seq;
         byte[] msg = m.bytes(mySeq);
         try {
