@@ -1,6 +1,5 @@
 package net.jclat.datapath;
 
-import net.jclat.testsupport.Netns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.jclat.testsupport.CpeLab;
+import net.jclat.testsupport.Netns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * link to the server has a smaller MTU, so path MTU discovery across the translator can be seen.
  */
 class DaemonNamespaceTest {
-    private static final String SERVER6 = "2001:db8:64::c633:640a";
-    private Netns net;
+    private static final String SERVER6 = CpeLab.SERVER6;
+    private CpeLab labNet;
     private String lan;
     private String cpe;
     private String isp;
@@ -34,113 +35,46 @@ class DaemonNamespaceTest {
     @BeforeEach
     void build() throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
-        net = new Netns();
-        lan = net.add("l");
-        cpe = net.add("c");
-        isp = net.add("i");
-        srv = net.add("s");
-        String s = net.suffix;
-        link("a" + s, lan, "eth0", "b" + s, cpe, "lan0");
-        link("c" + s, cpe, "wan0", "d" + s, isp, "down0");
-        link("e" + s, isp, "up0", "f" + s, srv, "eth0");
-        ip(lan, "addr", "add", "192.168.1.2/24", "dev", "eth0");
-        ip(lan, "route", "add", "default", "via", "192.168.1.1");
-        ip(cpe, "addr", "add", "192.168.1.1/24", "dev", "lan0");
-        ip(cpe, "-6", "addr", "add", "2001:db8:100::2/64", "dev", "wan0", "nodad");
-        ip(cpe, "-6", "route", "add", "default", "via", "2001:db8:100::1");
-        ip(isp, "-6", "addr", "add", "2001:db8:100::1/64", "dev", "down0", "nodad");
-        ip(isp, "-6", "addr", "add", "2001:db8:200::1/64", "dev", "up0", "nodad");
-        ip(isp, "link", "set", "up0", "mtu", "1400");
-        ip(isp, "-6", "route", "add", "2001:db8:64::/96", "via", "2001:db8:200::2");
-        ip(isp, "-6", "route", "add", "2001:db8:50::/64", "via", "2001:db8:100::2");
-        ip(srv, "link", "set", "eth0", "mtu", "1400");
-        ip(srv, "-6", "addr", "add", "2001:db8:200::2/64", "dev", "eth0", "nodad");
-        ip(srv, "-6", "addr", "add", SERVER6 + "/128", "dev", "lo");
-        ip(srv, "-6", "route", "add", "default", "via", "2001:db8:200::1");
-        for (String ns : List.of(cpe, isp)) {
-            Netns.in(ns, 5, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-        }
-        status = Files.createTempFile("jclat-status", ".json");
-        Files.delete(status);
-    }
-
-    private void link(String a, String nsA, String nameA, String b, String nsB, String nameB) throws IOException {
-        Netns.run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
-        Netns.run("ip", "link", "set", a, "netns", nsA, "name", nameA);
-        Netns.run("ip", "link", "set", b, "netns", nsB, "name", nameB);
-        ip(nsA, "link", "set", nameA, "up");
-        ip(nsB, "link", "set", nameB, "up");
+        labNet = CpeLab.build();
+        lan = labNet.lan;
+        cpe = labNet.cpe;
+        isp = labNet.isp;
+        srv = labNet.srv;
+        status = labNet.status;
     }
 
     private static void ip(String ns, String... args) throws IOException {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = "ip";
-        cmd[1] = "-n";
-        cmd[2] = ns;
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        Netns.run(cmd);
+        CpeLab.ip(ns, args);
     }
 
-    /** Starts {@code jclat run} from the test classpath inside the CPE namespace; waits for its status file. */
+    /** Starts {@code jclat run} with the static prefix 2001:db8:64::/96 and these flags. */
     private void startDaemon(String... flags) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cpe,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "net.jclat.cli.Main", "run", "--uplink", "wan0",
-                "--pref64", "2001:db8:64::/96", "--workers", "2", "--status-file", status.toString()));
-        cmd.addAll(List.of(flags));
-        daemon = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(status.resolveSibling(status.getFileName() + ".log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!Files.exists(status)) {
-            assertTrue(daemon.isAlive(), "jclat exited early: " + log());
-            assertTrue(System.nanoTime() < deadline, "no status file after 15 s: " + log());
-            Thread.sleep(100);
-        }
+        List<String> all = new ArrayList<>(List.of("--pref64", "2001:db8:64::/96"));
+        all.addAll(List.of(flags));
+        daemon = labNet.startDaemon(all);
     }
 
     private String log() throws IOException {
-        Path p = status.resolveSibling(status.getFileName() + ".log");
-        return Files.exists(p) ? Files.readString(p) : "";
+        return labNet.log();
     }
 
     private void stopDaemon() throws Exception {
-        if (daemon != null && daemon.isAlive()) {
-            // SIGTERM goes to "ip netns exec", which execs java: the same process.
-            Netns.run("kill", "-TERM", Long.toString(daemon.pid()));
-            assertTrue(daemon.waitFor(10, TimeUnit.SECONDS), "jclat did not stop on SIGTERM");
-            assertEquals(0, daemon.exitValue(), log());
-        }
+        labNet.stopDaemon();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (daemon != null && daemon.isAlive()) {
-            daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        if (net != null) {
-            net.close();
-        }
-        if (status != null) {
-            Files.deleteIfExists(status);
-            Files.deleteIfExists(status.resolveSibling(status.getFileName() + ".log"));
+        if (labNet != null) {
+            labNet.close();
         }
     }
 
     private Netns.Result lanPing(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ping", "-n", "-c", "2", "-i", "0.3", "-w", "6"));
-        cmd.addAll(List.of(args));
-        cmd.add("198.51.100.10");
-        return Netns.in(lan, 20, cmd.toArray(new String[0]));
+        return labNet.lanPing(args);
     }
 
-    /**
-     * One ordinary ping first, so neighbour discovery (incl. proxy NDP for the CLAT address) is done
-     * before a test depends on a single ICMPv6 error, which routers rate-limit (net.ipv6.icmp.ratelimit).
-     */
     private void warmUp() throws IOException {
-        Netns.Result r = lanPing();
-        assertEquals(0, r.code(), r.output() + log() + Files.readString(status)
-                + Netns.in(isp, 5, "ip", "-6", "neigh").output() + Netns.in(cpe, 5, "ip", "-6", "neigh").output());
+        labNet.warmUp();
     }
 
     @Test
