@@ -7,6 +7,7 @@ public final class Main {
     static final String USAGE = """
             usage: jclat COMMAND [OPTIONS]
               run         run the CLAT daemon (jclat run --help)
+              discover    find the network's NAT64 prefixes: DNS (RFC 7050) and RAs (RFC 8781)
               translate   translate the packets of a pcap file offline (jclat translate --help)
               version     print the version""";
 
@@ -37,6 +38,13 @@ public final class Main {
                         yield ExitCode.OK;
                     }
                     yield RunCommand.run(args);
+                }
+                case "discover" -> {
+                    if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
+                        out.println(DiscoverCommand.USAGE);
+                        yield ExitCode.OK;
+                    }
+                    yield DiscoverCommand.run(args, out, err);
                 }
                 case "version", "--version" -> {
                     out.println("jclat " + version());

@@ -6,7 +6,6 @@ import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.EamEntry;
 import net.jclat.xlat.Ipv4Prefix;
 import net.jclat.xlat.Ipv6Prefix;
-import net.jclat.xlat.Pref64;
 import net.jclat.xlat.UdpZeroChecksum;
 
 /**
@@ -18,12 +17,14 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param routes4 IPv4 prefixes routed into the TUN (default: the default route)
  * @param hairpinning RFC 7757 §4.2 hairpinning; turned off for an RFC 7756 edge relay
  * @param syslog {@code host:port} of a syslog receiver (UDP), or null for stderr only
+ * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
+ * @param busyPollMicros how long a worker keeps polling its queue after a packet before it sleeps
  */
 public record RunConfig(
         String uplink,
         String tun,
         int workers,
-        Pref64 pref64,
+        DiscoveryConfig discovery,
         Mode mode,
         Ipv4Prefix clatIpv4,
         Ipv6Prefix clatIpv6,
@@ -38,5 +39,7 @@ public record RunConfig(
         List<Ipv4Prefix> routes4,
         Path statusFile,
         boolean hairpinning,
-        String syslog) {
+        String syslog,
+        int busyPollMicros,
+        boolean nativeIpv4Standby) {
 }

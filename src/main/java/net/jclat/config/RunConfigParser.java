@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.jclat.discovery.DnsServer;
+import net.jclat.discovery.PlatProbe;
+import net.jclat.discovery.PrefixSource;
 import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.EamEntry;
 import net.jclat.xlat.Ipv4Prefix;
@@ -22,7 +25,19 @@ public final class RunConfigParser {
     private String uplink;
     private String tun = "clat";
     private int workers = Runtime.getRuntime().availableProcessors();
-    private Pref64 pref64;
+    private final List<Pref64> pref64s = new ArrayList<>();
+    private List<PrefixSource> pref64Sources = List.of(PrefixSource.STATIC, PrefixSource.RA, PrefixSource.DNS);
+    private final List<DnsServer> dnsServers = new ArrayList<>();
+    private int dnsTimeoutMillis = 2000;
+    private int dnsRetries = 2;
+    private int retryInitialSeconds = 2;
+    private int retryMaxSeconds = 300;
+    private final List<PlatProbe.Target> probes = new ArrayList<>();
+    private int probeIntervalSeconds = 10;
+    private int probeTimeoutMillis = 2000;
+    private int probeFall = 3;
+    private int probeRise = 2;
+    private boolean nativeIpv4Standby = true;
     private Mode mode = Mode.NAT44;
     private Ipv4Prefix clatIpv4;
     private Ipv6Prefix clatIpv6;
@@ -38,6 +53,7 @@ public final class RunConfigParser {
     private Path statusFile;
     private boolean hairpinning = true;
     private String syslog;
+    private int busyPollMicros = 30;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -101,7 +117,19 @@ public final class RunConfigParser {
             case "uplink" -> uplink = v;
             case "tun" -> tun = v;
             case "workers" -> workers = range(key, v, 1, 64);
-            case "pref64" -> pref64 = Pref64.parse(v);
+            case "pref64" -> pref64s.add(Pref64.parse(v));
+            case "pref64-source" -> pref64Sources = sources(v);
+            case "dns" -> dnsServers.add(DnsServer.parse(v));
+            case "dns-timeout-ms" -> dnsTimeoutMillis = range(key, v, 100, 60_000);
+            case "dns-retries" -> dnsRetries = range(key, v, 0, 10);
+            case "retry-initial-s" -> retryInitialSeconds = range(key, v, 1, 3600);
+            case "retry-max-s" -> retryMaxSeconds = range(key, v, 1, 86_400);
+            case "plat-probe" -> probes.add(PlatProbe.Target.parse(v));
+            case "plat-probe-interval-s" -> probeIntervalSeconds = range(key, v, 1, 3600);
+            case "plat-probe-timeout-ms" -> probeTimeoutMillis = range(key, v, 100, 60_000);
+            case "plat-probe-fall" -> probeFall = range(key, v, 1, 100);
+            case "plat-probe-rise" -> probeRise = range(key, v, 1, 100);
+            case "native-ipv4-standby" -> nativeIpv4Standby = onOff(key, v);
             case "mode" -> mode = Mode.parse(v);
             case "clat-v4" -> clatIpv4 = single4(v);
             case "clat-v6" -> clatIpv6 = v.equals("auto") ? null : single6(v);
@@ -117,8 +145,28 @@ public final class RunConfigParser {
             case "status-file" -> statusFile = Path.of(v);
             case "hairpinning" -> hairpinning = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
+            case "busy-poll-us" -> busyPollMicros = range(key, v, 0, 10_000);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
+    }
+
+    /** {@code static,ra,dns} in priority order; each at most once. */
+    private static List<PrefixSource> sources(String v) {
+        List<PrefixSource> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            PrefixSource s = switch (part.strip()) {
+                case "static" -> PrefixSource.STATIC;
+                case "ra" -> PrefixSource.RA;
+                case "dns" -> PrefixSource.DNS;
+                default -> throw new IllegalArgumentException("pref64-source takes a comma-separated list of static, ra"
+                        + " and dns, got '" + part.strip() + "'");
+            };
+            if (out.contains(s)) {
+                throw new IllegalArgumentException("pref64-source lists " + part.strip() + " twice");
+            }
+            out.add(s);
+        }
+        return List.copyOf(out);
     }
 
     private static int range(String key, String v, int min, int max) {
@@ -169,8 +217,12 @@ public final class RunConfigParser {
         if (uplink == null) {
             throw new ConfigException("uplink is required (--uplink IF): the interface toward the IPv6 provider");
         }
-        if (pref64 == null) {
-            throw new ConfigException("pref64 is required (--pref64 PFX) until prefix discovery is available");
+        if (!pref64s.isEmpty() && !pref64Sources.contains(PrefixSource.STATIC)) {
+            throw new ConfigException("pref64 is set but pref64-source leaves out static");
+        }
+        if (retryMaxSeconds < retryInitialSeconds) {
+            throw new ConfigException("retry-max-s (" + retryMaxSeconds + ") is less than retry-initial-s ("
+                    + retryInitialSeconds + ")");
         }
         switch (mode) {
             case NAT44 -> {
@@ -194,8 +246,11 @@ public final class RunConfigParser {
         }
         List<Ipv4Prefix> r4 = routes4.isEmpty() ? List.of(Ipv4Prefix.parse("0.0.0.0/0")) : List.copyOf(routes4);
         Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + tun + ".json");
-        return new RunConfig(uplink, tun, workers, pref64, mode, clatIpv4, clatIpv6, List.copyOf(maps),
+        DiscoveryConfig discovery = new DiscoveryConfig(List.copyOf(pref64s), pref64Sources, List.copyOf(dnsServers),
+                dnsTimeoutMillis, dnsRetries, retryInitialSeconds, retryMaxSeconds, List.copyOf(probes),
+                probeIntervalSeconds, probeTimeoutMillis, probeFall, probeRise);
+        return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
-                udpZeroChecksum, r4, status, hairpinning, syslog);
+                udpZeroChecksum, r4, status, hairpinning, syslog, busyPollMicros, nativeIpv4Standby);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.Drop;
@@ -27,12 +28,8 @@ final class StatusFile {
     void write(Map<String, Object> fields, long[] counters) throws IOException {
         StringBuilder j = new StringBuilder("{");
         fields.forEach((k, v) -> {
-            j.append('"').append(k).append("\":");
-            if (v instanceof Number) {
-                j.append(v);
-            } else {
-                j.append('"').append(escape(String.valueOf(v))).append('"');
-            }
+            j.append('"').append(escape(k)).append("\":");
+            value(j, v);
             j.append(',');
         });
         j.append("\"counters\":{");
@@ -74,8 +71,50 @@ final class StatusFile {
         j.append('"').append(name).append("\":").append(v).append(',');
     }
 
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    /** Numbers, booleans, strings, lists and string-keyed maps: all the status holds. */
+    private static void value(StringBuilder j, Object v) {
+        if (v instanceof Number || v instanceof Boolean) {
+            j.append(v);
+        } else if (v instanceof List<?> list) {
+            j.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    j.append(',');
+                }
+                value(j, list.get(i));
+            }
+            j.append(']');
+        } else if (v instanceof Map<?, ?> map) {
+            j.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!first) {
+                    j.append(',');
+                }
+                first = false;
+                j.append('"').append(escape(String.valueOf(e.getKey()))).append("\":");
+                value(j, e.getValue());
+            }
+            j.append('}');
+        } else {
+            j.append('"').append(escape(String.valueOf(v))).append('"');
+        }
+    }
+
+    /** JSON string escaping (RFC 8259 §7): quote, backslash and control characters. */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     void delete() {

@@ -12,9 +12,9 @@ public final class Datapath implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    public Datapath(TunDevice tun, XlatConfig config) {
+    public Datapath(TunDevice tun, XlatConfig config, long busyPollNanos) {
         for (TunQueue q : tun.queues()) {
-            Worker w = new Worker(q, config);
+            Worker w = new Worker(q, config, busyPollNanos);
             workers.add(w);
             Thread t = new Thread(w, "jclat-worker-" + q.index());
             t.setDaemon(true);

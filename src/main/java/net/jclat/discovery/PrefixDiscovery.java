@@ -1,0 +1,242 @@
+package net.jclat.discovery;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import net.jclat.xlat.Pref64;
+import org.tinylog.Logger;
+
+/**
+ * Keeps the NAT64 prefix current while the daemon runs: static prefixes, Router Advertisements (RFC 8781)
+ * and DNS (RFC 7050) feed {@link PrefixCandidates}; expiry, PLAT probes and {@link PlatHealth} decide which
+ * one is used; every change of the chosen prefix (including to none) goes to the listener. Without any
+ * prefix DNS is retried with capped exponential back-off and one log line per change of state.
+ *
+ * <p>Threads: one for DNS and the one-second expiry tick, one for PLAT probes, the RA listener's own. All
+ * state is guarded by this object's lock; the listener is called under it, so changes arrive in order.
+ */
+public final class PrefixDiscovery implements AutoCloseable {
+    private static final long SECOND = 1_000_000_000L;
+
+    /**
+     * @param dnsServers where to ask; read anew before each query, so a changing resolv.conf is followed
+     * @param dns null when DNS is not among the sources
+     * @param probe null when PLAT probing is off
+     */
+    public record Settings(List<Pref64> staticPrefixes, List<PrefixSource> order, String uplink,
+            Supplier<List<DnsServer>> dnsServers, DnsDiscovery dns, long retryInitialMillis, long retryMaxMillis,
+            PlatProbe probe, long probeIntervalMillis, int probeFall, int probeRise) {
+    }
+
+    /** One known prefix as the status shows it. */
+    public record CandidateStatus(String prefix, String source, String origin, long expiresInSeconds,
+            String health, boolean active) {
+    }
+
+    /** What discovery knows now, for the status file and {@code jclat status}. */
+    public record Status(CandidateStatus active, List<CandidateStatus> candidates, String dns, String ra) {
+    }
+
+    private final Settings settings;
+    private final Consumer<PrefixCandidates.Candidate> listener;
+    private final PrefixCandidates candidates;
+    private final PlatHealth health;
+    private final Backoff backoff;
+    private final ScheduledExecutorService dnsAndTick;
+    private final ScheduledExecutorService prober;
+    private RaListener ra;
+    private PrefixCandidates.Candidate active;
+    private String dnsState = "off";
+    private String raState = "off";
+    private volatile Status status = new Status(null, List.of(), "off", "off");
+    private volatile boolean closed;
+
+    public PrefixDiscovery(Settings settings, Consumer<PrefixCandidates.Candidate> listener) {
+        this.settings = settings;
+        this.listener = listener;
+        this.candidates = new PrefixCandidates(settings.order());
+        this.health = new PlatHealth(settings.probeFall(), settings.probeRise());
+        this.backoff = new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis());
+        this.dnsAndTick = Executors.newSingleThreadScheduledExecutor(daemonThread("jclat-discovery"));
+        this.prober = Executors.newSingleThreadScheduledExecutor(daemonThread("jclat-plat-probe"));
+    }
+
+    public void start() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            List<DiscoveredPrefix> statics = new ArrayList<>();
+            for (Pref64 p : settings.staticPrefixes()) {
+                statics.add(new DiscoveredPrefix(p, PrefixSource.STATIC, Long.MAX_VALUE, "config"));
+            }
+            candidates.replace(PrefixSource.STATIC, statics, now);
+            reselect(now);
+        }
+        if (candidates.uses(PrefixSource.RA)) {
+            try {
+                ra = RaListener.start(settings.uplink(), this::onRouterAdvertisement);
+                setRaState("listening on " + settings.uplink());
+            } catch (IOException e) {
+                setRaState("unavailable: " + e.getMessage());
+            }
+        }
+        if (candidates.uses(PrefixSource.DNS) && settings.dns() != null) {
+            dnsAndTick.execute(this::queryDns);
+        }
+        dnsAndTick.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        if (settings.probe() != null) {
+            prober.scheduleWithFixedDelay(this::probeAll, 0, settings.probeIntervalMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    private void queryDns() {
+        if (closed) {
+            return;
+        }
+        List<DnsServer> servers = settings.dnsServers().get();
+        long delayMillis;
+        if (servers.isEmpty()) {
+            setDnsState("no DNS server configured (no --dns, nothing in resolv.conf)");
+            delayMillis = backoff.failed();
+        } else {
+            DnsResult r = settings.dns().discover(servers);
+            synchronized (this) {
+                long now = System.nanoTime();
+                switch (r.outcome()) {
+                    case FOUND -> {
+                        candidates.replace(PrefixSource.DNS, r.prefixes(), now);
+                        backoff.succeeded();
+                        long ttl = r.prefixes().stream().mapToLong(DiscoveredPrefix::lifetimeSeconds).min().orElse(0);
+                        // Ask again before the answer expires, so a changed prefix is seen in time.
+                        delayMillis = Math.max(1000, ttl * 800);
+                        // The state names prefixes and server but not the TTL, which a caching resolver
+                        // counts down: the log gets a line when the answer changes, not at every query.
+                        setDnsState("found " + r.prefixes().stream().map(p -> p.prefix().toString()).toList()
+                                + " at " + r.prefixes().get(0).origin());
+                    }
+                    case NO_NAT64 -> {
+                        // An authoritative "no such name / no AAAA": the network has no NAT64 now.
+                        candidates.replace(PrefixSource.DNS, List.of(), now);
+                        delayMillis = backoff.failed();
+                        setDnsState("no NAT64 (" + r.detail() + ")");
+                    }
+                    default -> {
+                        // Silence is not an answer: keep what was learnt until it expires.
+                        delayMillis = backoff.failed();
+                        setDnsState("no answer (" + r.detail() + ")");
+                    }
+                }
+                reselect(now);
+            }
+        }
+        if (!closed) {
+            dnsAndTick.schedule(this::queryDns, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void onRouterAdvertisement(RaEvent e) {
+        synchronized (this) {
+            long now = System.nanoTime();
+            candidates.updateFromRouter(e.router(), e.prefixes(), now);
+            setRaState(e.hasPref64() ? "PREF64 from " + e.router() : "RA from " + e.router() + " without PREF64");
+            reselect(now);
+        }
+    }
+
+    private synchronized void tick() {
+        long now = System.nanoTime();
+        candidates.expire(now);
+        reselect(now);
+    }
+
+    private void probeAll() {
+        List<Pref64> prefixes;
+        synchronized (this) {
+            prefixes = candidates.ordered(System.nanoTime()).stream().map(PrefixCandidates.Candidate::prefix).toList();
+        }
+        for (Pref64 p : prefixes) {
+            if (closed) {
+                return;
+            }
+            boolean ok = settings.probe().reachable(p);
+            synchronized (this) {
+                if (health.record(p, ok)) {
+                    Logger.info("PLAT behind {} is now {}", p, health.state(p).label());
+                }
+                reselect(System.nanoTime());
+            }
+        }
+    }
+
+    /** Picks the prefix to use and tells the listener when it is a different one. Caller holds the lock. */
+    private void reselect(long now) {
+        List<PrefixCandidates.Candidate> ordered = candidates.ordered(now);
+        health.retain(ordered.stream().map(PrefixCandidates.Candidate::prefix).toList());
+        PrefixCandidates.Candidate chosen = health.choose(ordered);
+        Pref64 before = active == null ? null : active.prefix();
+        Pref64 after = chosen == null ? null : chosen.prefix();
+        active = chosen;
+        List<CandidateStatus> list = new ArrayList<>();
+        for (PrefixCandidates.Candidate c : ordered) {
+            list.add(view(c, now, c == chosen));
+        }
+        status = new Status(chosen == null ? null : view(chosen, now, true), List.copyOf(list), dnsState, raState);
+        if (!Objects.equals(before, after) && !closed) {
+            if (after == null) {
+                Logger.warn("no NAT64 prefix any more: waiting for a PLAT (DNS: {}; RA: {})", dnsState, raState);
+            } else {
+                Logger.info("NAT64 prefix {} from {} ({}){}", after, chosen.source().label(), chosen.origin(),
+                        before == null ? "" : ", was " + before);
+            }
+            listener.accept(chosen);
+        }
+    }
+
+    private CandidateStatus view(PrefixCandidates.Candidate c, long now, boolean isActive) {
+        return new CandidateStatus(c.prefix().toString(), c.source().label(), c.origin(), c.secondsLeft(now),
+                settings.probe() == null ? "not probed" : health.state(c.prefix()).label(), isActive);
+    }
+
+    private synchronized void setDnsState(String s) {
+        if (!s.equals(dnsState)) {
+            Logger.info("RFC 7050 discovery: {}", s);
+            dnsState = s;
+            status = new Status(status.active(), status.candidates(), dnsState, raState);
+        }
+    }
+
+    private synchronized void setRaState(String s) {
+        if (!s.equals(raState)) {
+            Logger.info("RFC 8781 PREF64: {}", s);
+            raState = s;
+            status = new Status(status.active(), status.candidates(), dnsState, raState);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThread(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        dnsAndTick.shutdownNow();
+        prober.shutdownNow();
+        if (ra != null) {
+            ra.close();
+        }
+    }
+}
