@@ -1,15 +1,15 @@
 package net.jclat.datapath;
 
-import net.jclat.testsupport.Netns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
+import net.jclat.testsupport.Netns;
 import net.jclat.tun.TunDevice;
 import net.jclat.xlat.Counters;
-import net.jclat.xlat.Drop;
 import net.jclat.xlat.DedicatedPrefix;
+import net.jclat.xlat.Drop;
 import net.jclat.xlat.XlatConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

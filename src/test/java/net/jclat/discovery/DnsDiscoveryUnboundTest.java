@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.jclat.testsupport.Unbound;
 import net.jclat.xlat.Pref64;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

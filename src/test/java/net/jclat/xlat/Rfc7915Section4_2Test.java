@@ -15,10 +15,10 @@ import static net.jclat.xlat.PacketBuilder.slice;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** RFC 7915 §4.2: translating ICMPv4 headers into ICMPv6 headers. */
 class Rfc7915Section4_2Test {

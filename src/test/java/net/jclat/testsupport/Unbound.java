@@ -1,4 +1,4 @@
-package net.jclat.discovery;
+package net.jclat.testsupport;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -11,25 +11,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.jclat.discovery.DnsServer;
 
 /**
  * A real unbound, run as a child process in the foreground on 127.0.0.1 at a free port, serving only the
  * local zone lines it is given; it never recurses (iterator only, localhost not queried, no trust anchors).
  * Test scaffolding only.
  */
-final class Unbound implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/sbin/unbound");
+public final class Unbound implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/sbin/unbound");
 
     private final Path dir;
     private final Process process;
-    final int port;
+    public final int port;
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(BINARY);
     }
 
     /** Starts unbound with these {@code server:} clause lines added (local-zone, local-data, access-control). */
-    static Unbound start(List<String> serverLines) throws IOException, InterruptedException {
+    public static Unbound start(List<String> serverLines) throws IOException, InterruptedException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port can be taken between probe and bind
             try {
@@ -80,11 +81,11 @@ final class Unbound implements AutoCloseable {
         }
     }
 
-    DnsServer server() {
+    public DnsServer server() {
         return new DnsServer(InetAddress.getLoopbackAddress(), port);
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         Path log = dir.resolve("log");
         return Files.exists(log) ? Files.readString(log) : "";
     }
