@@ -15,7 +15,7 @@ final class RunCommand {
                              [--clat-v4 A] [--clat-v6 ADDR|auto] [--map V4PFX=V6PFX]... [--eam V4PFX=V6PFX]...
                              [--translator-v4 X[/N]] [--translator-v6 Y] [--ipv4-mtu N] [--lowest-ipv6-mtu N]
                              [--route-metric N] [--route-v4 PFX]... [--udp-zero-checksum drop|compute]
-                             [--hairpinning on|off] [--status-file PATH] [--syslog HOST[:PORT]] [--busy-poll-us N]
+                             [--hairpinning on|off] [--status-file PATH] [--syslog HOST[:PORT]]
                              [--config FILE]""";
 
     private RunCommand() {

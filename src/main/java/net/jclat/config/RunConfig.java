@@ -18,7 +18,6 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param hairpinning RFC 7757 §4.2 hairpinning; turned off for an RFC 7756 edge relay
  * @param syslog {@code host:port} of a syslog receiver (UDP), or null for stderr only
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
- * @param busyPollMicros how long a worker keeps polling its queue after a packet before it sleeps
  */
 public record RunConfig(
         String uplink,
@@ -40,6 +39,5 @@ public record RunConfig(
         Path statusFile,
         boolean hairpinning,
         String syslog,
-        int busyPollMicros,
         boolean nativeIpv4Standby) {
 }

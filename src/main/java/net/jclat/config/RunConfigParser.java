@@ -53,7 +53,6 @@ public final class RunConfigParser {
     private Path statusFile;
     private boolean hairpinning = true;
     private String syslog;
-    private int busyPollMicros = 30;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -145,7 +144,6 @@ public final class RunConfigParser {
             case "status-file" -> statusFile = Path.of(v);
             case "hairpinning" -> hairpinning = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
-            case "busy-poll-us" -> busyPollMicros = range(key, v, 0, 10_000);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -251,6 +249,6 @@ public final class RunConfigParser {
                 probeIntervalSeconds, probeTimeoutMillis, probeFall, probeRise);
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
-                udpZeroChecksum, r4, status, hairpinning, syslog, busyPollMicros, nativeIpv4Standby);
+                udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby);
     }
 }

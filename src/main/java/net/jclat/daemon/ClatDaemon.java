@@ -222,7 +222,7 @@ public final class ClatDaemon {
             nat.install();
             undo.push(nat::remove);
         }
-        datapath = new Datapath(tun, xlat, cfg.busyPollMicros() * 1000L);
+        datapath = new Datapath(tun, xlat);
         datapath.start();
         Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
                 cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,

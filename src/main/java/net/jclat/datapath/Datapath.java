@@ -9,12 +9,14 @@ import net.jclat.xlat.XlatConfig;
 
 /** The workers of one TUN device, one per queue, started and stopped together. */
 public final class Datapath implements AutoCloseable {
+    /** Enough calls of each path for the C2 compiler (thresholds ~10 000 invocations). */
+    private static final int JIT_WARM_UP_ROUNDS = 30_000;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    public Datapath(TunDevice tun, XlatConfig config, long busyPollNanos) {
+    public Datapath(TunDevice tun, XlatConfig config) {
         for (TunQueue q : tun.queues()) {
-            Worker w = new Worker(q, config, busyPollNanos);
+            Worker w = new Worker(q, config);
             workers.add(w);
             Thread t = new Thread(w, "jclat-worker-" + q.index());
             t.setDaemon(true);
@@ -24,6 +26,11 @@ public final class Datapath implements AutoCloseable {
 
     public void start() {
         threads.forEach(Thread::start);
+        // Beside the workers, at low priority: it competes only with idle time.
+        Thread warmUp = new Thread(new JitWarmUp(JIT_WARM_UP_ROUNDS), "jclat-jit-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
     }
 
     /** Switches every worker to a new configuration between two packets; counters are kept. */

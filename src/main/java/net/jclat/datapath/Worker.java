@@ -22,37 +22,24 @@ public final class Worker implements Runnable {
     private final Translator translator;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
     private final PacketSink writeBack = this::writeBack;
-    private final long busyPollNanos;
     private volatile boolean running = true;
     // I/O counters, written by this worker's thread only.
     private long readErrors;
     private long writeErrors;
 
-    /**
-     * @param busyPollNanos after a packet, keep reading this long before sleeping in poll(2): the answer
-     *     to a packet just sent (a ping reply, a TCP ACK) is then picked up without a wake-up, which on an
-     *     idle machine costs more than the translation. 0 sleeps at once.
-     */
-    public Worker(TunQueue queue, XlatConfig config, long busyPollNanos) {
+    public Worker(TunQueue queue, XlatConfig config) {
         this.queue = queue;
-        this.busyPollNanos = busyPollNanos;
         this.translator = new Translator(config, new Counters());
     }
 
     @Override
     public void run() {
-        long lastPacket = 0;
         while (running) {
             int n;
             try {
                 n = queue.read(buf, Translator.HEADROOM, buf.capacity());
                 if (n == 0) {
-                    if (System.nanoTime() - lastPacket < busyPollNanos) {
-                        Thread.onSpinWait();
-                        continue;
-                    }
                     queue.awaitReadable(IDLE_POLL_MILLIS);
-                    lastPacket = System.nanoTime(); // a wake-up is followed by one busy-poll window
                     continue;
                 }
             } catch (IOException e) {

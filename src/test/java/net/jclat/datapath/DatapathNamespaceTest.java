@@ -74,7 +74,7 @@ class DatapathNamespaceTest {
         XlatConfig config = XlatConfig.builder().pref64("2001:db8:64::/96")
                 .dedicatedPrefixes(List.of(DedicatedPrefix.parse("10.0.1.0/24=2001:db8:1::/96")))
                 .pref64ForLocal(false).ipv4Mtu(1480).ipv6Mtu(1500).build();
-        datapath = new Datapath(tun, config, 30_000);
+        datapath = new Datapath(tun, config);
         datapath.start();
     }
 
