@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * {@code ipv4only.arpa} (RFC 7050), real Router Advertisements with PREF64 (RFC 8781) are sent with scapy,
  * and the server holds the address of 198.51.100.10 under two prefixes, 2001:db8:64::/96 and
  * 2001:db8:65::/96, so a switch between them can be seen working — and a prefix made unreachable in the
- * provider shows traffic really moved.
+ * provider shows traffic really moved. The failover test replaces the server with two real PLATs (TAYGA)
+ * in front of an IPv4-only host and kills one.
  */
 class PrefixLifecycleNamespaceTest {
     private static final String PREFIX_A = "2001:db8:64::/96";
@@ -142,27 +143,86 @@ class PrefixLifecycleNamespaceTest {
 
     @Test
     void failsOverWhenTheActivePlatStopsAnsweringAndFailsBackWhenItReturns() throws Exception {
-        // Port 7 is closed on the server: its RST, translated back, proves the path through a prefix works.
-        lab.startDaemon(List.of("--pref64", PREFIX_A, "--pref64", PREFIX_B, "--clat-v6", "2001:db8:100::c",
-                "--plat-probe", "198.51.100.10:7", "--plat-probe-interval-s", "1", "--plat-probe-timeout-ms", "500",
-                "--plat-probe-fall", "2", "--plat-probe-rise", "2"));
-        awaitStatus("\"health\":\"healthy\",\"active\":true", 5);
-        assertTrue(lab.statusJson().contains("\"pref64\":\"" + PREFIX_A + "\""), lab.statusJson());
-        lab.warmUp();
+        // Two real PLATs in the provider: TAYGA for each prefix, with its own IPv4 pool, in front of an
+        // IPv4-only server 198.51.100.10. Port 7 there is closed: its RST, translated back by the PLAT,
+        // proves the path through a prefix works.
+        String v4 = lab.net.add("v");
+        Netns.run("ip", "link", "add", "g" + lab.net.suffix, "type", "veth", "peer", "name", "h" + lab.net.suffix);
+        Netns.run("ip", "link", "set", "g" + lab.net.suffix, "netns", lab.isp, "name", "inet0");
+        Netns.run("ip", "link", "set", "h" + lab.net.suffix, "netns", v4, "name", "eth0");
+        CpeLab.ip(lab.isp, "addr", "add", "198.51.100.1/24", "dev", "inet0");
+        CpeLab.ip(lab.isp, "link", "set", "inet0", "up");
+        CpeLab.ip(v4, "addr", "add", "198.51.100.10/24", "dev", "eth0");
+        CpeLab.ip(v4, "link", "set", "eth0", "up");
+        CpeLab.ip(v4, "route", "add", "default", "via", "198.51.100.1");
+        CpeLab.ip(lab.isp, "-6", "route", "del", PREFIX_A);
+        CpeLab.ip(lab.isp, "-6", "route", "del", PREFIX_B);
+        Path plats = Files.createTempDirectory("jclat-plats");
+        try {
+            Tayga a = Tayga.start(lab.isp, plats.resolve("a"), "plat64a", PREFIX_A, "100.64.1");
+            Tayga.start(lab.isp, plats.resolve("b"), "plat64b", PREFIX_B, "100.64.2");
+            lab.startDaemon(List.of("--pref64", PREFIX_A, "--pref64", PREFIX_B, "--clat-v6", "2001:db8:100::c",
+                    "--plat-probe", "198.51.100.10:7", "--plat-probe-interval-s", "1",
+                    "--plat-probe-timeout-ms", "500", "--plat-probe-fall", "2", "--plat-probe-rise", "2"));
+            awaitStatus("\"health\":\"healthy\",\"active\":true", 10);
+            assertTrue(lab.statusJson().contains("\"pref64\":\"" + PREFIX_A + "\""), lab.statusJson());
+            lab.warmUp();
 
-        CpeLab.ip(lab.isp, "-6", "route", "replace", "unreachable", PREFIX_A);
-        awaitStatus("\"pref64\":\"" + PREFIX_B + "\"", 10);
-        assertTrue(lab.statusJson().contains("\"health\":\"failing\""), lab.statusJson());
-        Netns.Result r = lab.lanPing();
-        assertEquals(0, r.code(), r.output() + lab.log());
+            a.stop();
+            awaitStatus("\"pref64\":\"" + PREFIX_B + "\"", 10);
+            assertTrue(lab.statusJson().contains("\"health\":\"failing\""), lab.statusJson());
+            Netns.Result r = lab.lanPing();
+            assertEquals(0, r.code(), r.output() + lab.log());
 
-        CpeLab.ip(lab.isp, "-6", "route", "replace", PREFIX_A, "via", "2001:db8:200::2");
-        awaitStatus("\"pref64\":\"" + PREFIX_A + "\"", 10);
-        r = lab.lanPing();
-        assertEquals(0, r.code(), r.output() + lab.log());
-        assertTrue(lab.log().contains("PLAT behind " + PREFIX_A + " is now failing")
-                && lab.log().contains("PLAT behind " + PREFIX_A + " is now healthy"), lab.log());
-        lab.stopDaemon();
+            a.restart();
+            awaitStatus("\"pref64\":\"" + PREFIX_A + "\"", 10);
+            r = lab.lanPing();
+            assertEquals(0, r.code(), r.output() + lab.log());
+            assertTrue(lab.log().contains("PLAT behind " + PREFIX_A + " is now failing")
+                    && lab.log().contains("PLAT behind " + PREFIX_A + " is now healthy"), lab.log());
+            lab.stopDaemon();
+        } finally {
+            Tayga.stopAll(plats);
+        }
+    }
+
+    /** A real PLAT: Debian's TAYGA with a dynamic IPv4 pool, in the provider namespace. */
+    private record Tayga(String ns, Path dir) {
+        static Tayga start(String ns, Path dir, String tun, String prefix, String pool24) throws Exception {
+            Files.createDirectories(dir.resolve("data"));
+            Files.writeString(dir.resolve("tayga.conf"), "tun-device " + tun + "\nipv4-addr " + pool24 + ".1\n"
+                    + "prefix " + prefix + "\ndynamic-pool " + pool24 + ".0/24\ndata-dir " + dir.resolve("data")
+                    + "\n");
+            Netns.in(ns, 10, "tayga", "--config", dir.resolve("tayga.conf").toString(), "--mktun");
+            CpeLab.ip(ns, "link", "set", tun, "up");
+            CpeLab.ip(ns, "route", "add", pool24 + ".0/24", "dev", tun);
+            CpeLab.ip(ns, "-6", "route", "add", prefix, "dev", tun);
+            Tayga t = new Tayga(ns, dir);
+            t.restart();
+            return t;
+        }
+
+        void restart() throws IOException {
+            Netns.Result r = Netns.in(ns, 10, "tayga", "--config", dir.resolve("tayga.conf").toString(),
+                    "--pidfile", dir.resolve("pid").toString());
+            assertEquals(0, r.code(), r.output());
+        }
+
+        /** The PLAT process dies; its TUN stays, so packets to the prefix vanish as with a dead box. */
+        void stop() throws IOException {
+            Path pid = dir.resolve("pid");
+            if (Files.exists(pid)) {
+                Netns.run("kill", "-KILL", Files.readString(pid).strip());
+                Files.delete(pid);
+            }
+        }
+
+        static void stopAll(Path plats) throws IOException {
+            for (String name : List.of("a", "b")) {
+                new Tayga("", plats.resolve(name)).stop();
+            }
+            Netns.run("rm", "-rf", plats.toString());
+        }
     }
 
     // --- helpers
