@@ -10,10 +10,18 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.jclat.testsupport.Netns;
 import net.jclat.testsupport.Unbound;
 import org.junit.jupiter.api.Test;
 
-/** {@code jclat discover} against a real unbound on 127.0.0.1: output, JSON and exit codes 0 / 3 / 2. */
+/**
+ * {@code jclat discover} against a real unbound on 127.0.0.1 (and, with {@code --uplink}, a real Router
+ * Advertisement sent with scapy): output, JSON and exit codes 0 / 3 / 2.
+ */
 class DiscoverCommandTest {
     private record Run(int code, String out, String err) {
     }
@@ -74,6 +82,49 @@ class DiscoverCommandTest {
             Run r = discover("--dns", "127.0.0.1:" + silent.getLocalPort(), "--timeout", "0.3");
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains("no NAT64 prefix found: DNS: no answer"), r.err());
+        }
+    }
+
+    @Test
+    void withUplinkARouterAdvertisementPrefixIsFoundBesideDns() throws Exception {
+        assumeTrue(Netns.available() && Unbound.available(), "needs root, iproute2 and unbound");
+        // One veth end in this namespace (jclat listens there), the other in a router namespace (scapy).
+        try (Netns net = new Netns(); Unbound u = Unbound.start(List.of("local-zone: \"ipv4only.arpa.\" static",
+                "local-data: \"ipv4only.arpa. 300 IN AAAA 2001:db8:64::c000:aa\""))) {
+            String rtr = net.add("r");
+            String uplink = "jd" + net.suffix;
+            Netns.run("ip", "link", "add", uplink, "type", "veth", "peer", "name", "jr" + net.suffix);
+            try {
+                Netns.run("ip", "link", "set", "jr" + net.suffix, "netns", rtr, "name", "eth0");
+                Netns.run("sysctl", "-qw", "net.ipv6.conf." + uplink + ".accept_ra=0",
+                        "net.ipv6.conf." + uplink + ".accept_dad=0");
+                Netns.run("ip", "link", "set", uplink, "up");
+                Netns.run("ip", "-n", rtr, "link", "set", "eth0", "up");
+                Thread.sleep(300);
+                ExecutorService pool = Executors.newSingleThreadExecutor();
+                try {
+                    Future<Run> run = pool.submit(() -> discover("--dns", "127.0.0.1:" + u.port, "--uplink", uplink,
+                            "--ra-wait", "2", "--json"));
+                    Thread.sleep(700);
+                    // RFC 8781 §4: PREF64 for 2001:db8:aa::/64 (PLC 1), scaled lifetime 225 x 8 s = 1800 s.
+                    String script = "import socket, struct\n"
+                            + "from scapy.all import Ether, IPv6, ICMPv6ND_RA, Raw, sendp\n"
+                            + "opt = struct.pack('!BBH', 38, 2, (225 << 3) | 1)"
+                            + " + socket.inet_pton(socket.AF_INET6, '2001:db8:aa::')[:12]\n"
+                            + "sendp(Ether(dst='33:33:00:00:00:01') / IPv6(src='fe80::1', dst='ff02::1', hlim=255)"
+                            + " / ICMPv6ND_RA(routerlifetime=0) / Raw(opt), iface='eth0', verbose=False)\n";
+                    Netns.Result sent = Netns.in(rtr, 20, "/usr/bin/python3", "-c", script);
+                    assertEquals(0, sent.code(), sent.output());
+                    Run r = run.get(20, TimeUnit.SECONDS);
+                    assertEquals(0, r.code(), r.err());
+                    assertEquals("{\"prefixes\":[{\"prefix\":\"2001:db8:aa::/64\",\"source\":\"ra\",\"ttl\":1800},"
+                            + "{\"prefix\":\"2001:db8:64::/96\",\"source\":\"dns\",\"ttl\":300}]}\n", r.out());
+                } finally {
+                    pool.shutdownNow();
+                }
+            } finally {
+                Netns.exec(10, "ip", "link", "del", uplink);
+            }
         }
     }
 
