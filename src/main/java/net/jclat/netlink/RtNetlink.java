@@ -145,44 +145,14 @@ public final class RtNetlink implements AutoCloseable {
         int family = ipVersion == 6 ? AF_INET6 : AF_INET;
         NetlinkMessage m = new NetlinkMessage(RTM_GETROUTE, NetlinkMessage.NLM_F_DUMP)
                 .u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
-        int mySeq = ++seq;
-        byte[] msg = m.bytes(mySeq);
-        try {
-            NetlinkLibC.send(fd, msg, msg.length, 0);
-        } catch (LastErrorException e) {
-            throw new NetlinkException("listing routes", e.getErrorCode());
-        }
         java.util.List<RouteEntry> out = new java.util.ArrayList<>();
-        while (true) {
-            long n;
-            try {
-                n = NetlinkLibC.recv(fd, reply, reply.length, 0);
-            } catch (LastErrorException e) {
-                throw new NetlinkException("listing routes (reading the answer)", e.getErrorCode());
+        exchange(m, "listing routes", (type, b, pos, len) -> {
+            if (type == RTM_NEWROUTE) {
+                out.add(routeEntry(b, pos + 16, pos + len));
             }
-            ByteBuffer b = ByteBuffer.wrap(reply, 0, (int) n).order(ByteOrder.nativeOrder());
-            int pos = 0;
-            while (pos + 16 <= n) {
-                int len = b.getInt(pos);
-                int type = b.getShort(pos + 4) & 0xFFFF;
-                int s = b.getInt(pos + 8);
-                if (len < 16 || pos + len > n) {
-                    break;
-                }
-                if (s == mySeq) {
-                    if (type == NLMSG_DONE) {
-                        return out;
-                    }
-                    if (type == NLMSG_ERROR && b.getInt(pos + 16) != 0) {
-                        throw new NetlinkException("listing routes", -b.getInt(pos + 16));
-                    }
-                    if (type == RTM_NEWROUTE) {
-                        out.add(routeEntry(b, pos + 16, pos + len));
-                    }
-                }
-                pos += (len + 3) & ~3;
-            }
-        }
+            return type == NLMSG_DONE;
+        });
+        return out;
     }
 
     /** Reads {@code struct rtmsg} and the attributes jclat cares about (RTA_OIF, RTA_TABLE). */
@@ -224,7 +194,23 @@ public final class RtNetlink implements AutoCloseable {
                 .attr(NDA_DST, ipv6);
     }
 
+    /** Sends a request and waits for its acknowledgement; a negative one becomes an exception. */
     private synchronized void request(NetlinkMessage m, String what) throws IOException {
+        exchange(m, what, (type, b, pos, len) -> type == NLMSG_ERROR);
+    }
+
+    /** Handles one message answering our request; returns true when the answer is complete. */
+    @FunctionalInterface
+    private interface AnswerHandler {
+        boolean accept(int type, ByteBuffer b, int pos, int len);
+    }
+
+    /**
+     * Sends one request and passes each message answering it (same sequence number) to the handler until
+     * it says the answer is complete. An error message (NLMSG_ERROR with a non-zero code) ends it with an
+     * exception; answers to earlier requests still queued are skipped.
+     */
+    private void exchange(NetlinkMessage m, String what, AnswerHandler handler) throws IOException {
         int mySeq = ++seq;
         byte[] msg = m.bytes(mySeq);
         try {
@@ -233,31 +219,36 @@ public final class RtNetlink implements AutoCloseable {
             throw new NetlinkException(what, e.getErrorCode());
         }
         while (true) {
-            long n;
-            try {
-                n = NetlinkLibC.recv(fd, reply, reply.length, 0);
-            } catch (LastErrorException e) {
-                throw new NetlinkException(what + " (reading the answer)", e.getErrorCode());
-            }
-            ByteBuffer b = ByteBuffer.wrap(reply, 0, (int) n).order(ByteOrder.nativeOrder());
-            int pos = 0;
-            while (pos + 16 <= n) {
+            ByteBuffer b = receive(what);
+            int n = b.limit();
+            for (int pos = 0; pos + 16 <= n;) {
                 int len = b.getInt(pos);
-                int type = b.getShort(pos + 4) & 0xFFFF;
-                int s = b.getInt(pos + 8);
-                if (len < 16) {
+                if (len < 16 || pos + len > n) {
                     break;
                 }
-                if (type == NLMSG_ERROR && s == mySeq) {
-                    int error = b.getInt(pos + 16);
-                    if (error != 0) {
-                        throw new NetlinkException(what, -error);
+                int type = b.getShort(pos + 4) & 0xFFFF;
+                if (b.getInt(pos + 8) == mySeq) {
+                    if (type == NLMSG_ERROR && b.getInt(pos + 16) != 0) {
+                        throw new NetlinkException(what, -b.getInt(pos + 16));
                     }
-                    return;
+                    if (handler.accept(type, b, pos, len)) {
+                        return;
+                    }
                 }
                 pos += (len + 3) & ~3;
             }
         }
+    }
+
+    /** One datagram of answers from the kernel, in host byte order. */
+    private ByteBuffer receive(String what) throws NetlinkException {
+        long n;
+        try {
+            n = NetlinkLibC.recv(fd, reply, reply.length, 0);
+        } catch (LastErrorException e) {
+            throw new NetlinkException(what + " (reading the answer)", e.getErrorCode());
+        }
+        return ByteBuffer.wrap(reply, 0, (int) n).order(ByteOrder.nativeOrder());
     }
 
     @Override
