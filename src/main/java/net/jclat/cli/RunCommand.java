@@ -11,12 +11,18 @@ import org.tinylog.Logger;
 /** {@code jclat run}: parse settings, start the daemon, stop it cleanly on SIGTERM or SIGINT. */
 final class RunCommand {
     static final String USAGE = """
-            usage: jclat run --uplink IF --pref64 PFX [--tun NAME] [--workers N] [--mode nat44|prefix|siit]
+            usage: jclat run --uplink IF [--tun NAME] [--workers N] [--mode nat44|prefix|siit]
                              [--clat-v4 A] [--clat-v6 ADDR|auto] [--map V4PFX=V6PFX]... [--eam V4PFX=V6PFX]...
                              [--translator-v4 X[/N]] [--translator-v6 Y] [--ipv4-mtu N] [--lowest-ipv6-mtu N]
                              [--route-metric N] [--route-v4 PFX]... [--udp-zero-checksum drop|compute]
-                             [--hairpinning on|off] [--status-file PATH] [--syslog HOST[:PORT]]
-                             [--config FILE]""";
+                             [--hairpinning on|off] [--icmp-errors-per-second N] [--status-file PATH]
+                             [--syslog HOST[:PORT]] [--config FILE]
+              NAT64 prefix:  [--pref64 PFX]... [--pref64-source static,ra,dns] [--dns SERVER[:PORT]]...
+                             [--dns-timeout-ms N] [--dns-retries N] [--retry-initial-s N] [--retry-max-s N]
+                             [--native-ipv4-standby on|off]
+              PLAT health:   [--plat-probe IPV4:PORT]... [--plat-probe-interval-s N]
+                             [--plat-probe-timeout-ms N] [--plat-probe-fall N] [--plat-probe-rise N]
+            Every flag can also be a "key value" line in the --config file. See docs/running.md.""";
 
     private RunCommand() {
     }

@@ -17,6 +17,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param routes4 IPv4 prefixes routed into the TUN (default: the default route)
  * @param hairpinning RFC 7757 §4.2 hairpinning; turned off for an RFC 7756 edge relay
  * @param syslog {@code host:port} of a syslog receiver (UDP), or null for stderr only
+ * @param icmpErrorsPerSecond rate limit of the ICMP errors each worker originates; 0 = no limit
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
  */
 public record RunConfig(
@@ -39,5 +40,6 @@ public record RunConfig(
         Path statusFile,
         boolean hairpinning,
         String syslog,
-        boolean nativeIpv4Standby) {
+        boolean nativeIpv4Standby,
+        int icmpErrorsPerSecond) {
 }

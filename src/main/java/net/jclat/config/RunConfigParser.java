@@ -38,6 +38,7 @@ public final class RunConfigParser {
     private int probeFall = 3;
     private int probeRise = 2;
     private boolean nativeIpv4Standby = true;
+    private int icmpErrorsPerSecond = 100;
     private Mode mode = Mode.NAT44;
     private Ipv4Prefix clatIpv4;
     private Ipv6Prefix clatIpv6;
@@ -129,6 +130,7 @@ public final class RunConfigParser {
             case "plat-probe-fall" -> probeFall = range(key, v, 1, 100);
             case "plat-probe-rise" -> probeRise = range(key, v, 1, 100);
             case "native-ipv4-standby" -> nativeIpv4Standby = onOff(key, v);
+            case "icmp-errors-per-second" -> icmpErrorsPerSecond = range(key, v, 0, 1_000_000);
             case "mode" -> mode = Mode.parse(v);
             case "clat-v4" -> clatIpv4 = single4(v);
             case "clat-v6" -> clatIpv6 = v.equals("auto") ? null : single6(v);
@@ -249,6 +251,6 @@ public final class RunConfigParser {
                 probeIntervalSeconds, probeTimeoutMillis, probeFall, probeRise);
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
-                udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby);
+                udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond);
     }
 }

@@ -201,6 +201,7 @@ public final class ClatDaemon {
                 .ipv4Mtu(ipv4Mtu)
                 .ipv6Mtu(tunMtu)
                 .udpZeroChecksum(cfg.udpZeroChecksum())
+                .icmpErrorsPerSecond(cfg.icmpErrorsPerSecond())
                 .build();
         if (cfg.clatIpv4() != null && clatV6 != null) {
             byte[] a = v4(cfg.clatIpv4().address());

@@ -45,6 +45,7 @@ final class StatusFile {
         counter(j, "translated_6to4", counters[Counters.TRANSLATED_6TO4]);
         counter(j, "icmp4_errors_sent", counters[Counters.ICMP4_ERRORS_SENT]);
         counter(j, "icmp6_errors_sent", counters[Counters.ICMP6_ERRORS_SENT]);
+        counter(j, "icmp_errors_rate_limited", counters[Counters.ICMP_ERRORS_RATE_LIMITED]);
         counter(j, "fragments_made", counters[Counters.FRAGMENTS_MADE]);
         counter(j, "hairpinned", counters[Counters.HAIRPINNED]);
         j.setLength(j.length() - 1);

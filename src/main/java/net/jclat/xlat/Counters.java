@@ -20,7 +20,9 @@ public final class Counters {
     /** Input packets with verdict TRANSLATED, per direction: in = translated + dropped. */
     public static final int TRANSLATED_4TO6 = 12;
     public static final int TRANSLATED_6TO4 = 13;
-    private static final int DROP_BASE = 14;
+    /** ICMP errors not sent because of the rate limit (the packet itself is counted under its drop). */
+    public static final int ICMP_ERRORS_RATE_LIMITED = 14;
+    private static final int DROP_BASE = 15;
     public static final int SIZE = DROP_BASE + Drop.values().length;
 
     private final long[] values = new long[SIZE];

@@ -18,6 +18,10 @@ final class IcmpErrors {
 
     private final Translator t;
     private final ByteBuffer s;
+    // Token bucket (RFC 7915 §4.4 / §5.4: errors SHOULD be rate-limited, as RFC 1812 §4.3.2.8 and
+    // RFC 4443 §2.4(f) ask of any router): tokens in nanoseconds of "credit", refilled by the clock.
+    private long credit = Long.MIN_VALUE;
+    private long lastNanos;
 
     IcmpErrors(Translator t) {
         this.t = t;
@@ -38,6 +42,9 @@ final class IcmpErrors {
             return false;
         }
         if (Ipv4Header.protocol(b, off) == 1 && total >= ihl + 1 && IcmpMaps.isIcmp4Error(b.get(off + ihl) & 0xFF)) {
+            return false;
+        }
+        if (!allowed(m.config().icmpErrorsPerSecond())) {
             return false;
         }
         int quote = Math.min(total, MAX_ICMP4 - Ipv4Header.MIN_LENGTH - 8);
@@ -71,6 +78,9 @@ final class IcmpErrors {
                 || (srcHi == 0 && srcLo == 0)) {
             return false;
         }
+        if (!allowed(m.config().icmpErrorsPerSecond())) {
+            return false;
+        }
         int quote = Math.min(len, MAX_ICMP6 - Ipv6Header.LENGTH - 8);
         int icmpLen = 8 + quote;
         int icmp = BUILD + Ipv6Header.LENGTH;
@@ -85,6 +95,31 @@ final class IcmpErrors {
         s.putShort(icmp + 2, (short) Checksum.finish(sum));
         t.counters.add(Counters.ICMP6_ERRORS_SENT, 1);
         sink.accept(s, BUILD, Ipv6Header.LENGTH + icmpLen);
+        return true;
+    }
+
+    /**
+     * Takes one token from a bucket of {@code perSecond} tokens refilled at {@code perSecond} per second;
+     * false (and counted) when it is empty. A token is worth 1e9 / perSecond ns of credit.
+     */
+    private boolean allowed(int perSecond) {
+        if (perSecond == 0) {
+            return true;
+        }
+        long now = t.clock.getAsLong();
+        long cost = 1_000_000_000L / perSecond;
+        long burst = 1_000_000_000L; // one second's worth: perSecond tokens
+        if (credit == Long.MIN_VALUE) {
+            credit = burst;
+        } else {
+            credit = Math.min(burst, credit + Math.max(0, now - lastNanos));
+        }
+        lastNanos = now;
+        if (credit < cost) {
+            t.counters.add(Counters.ICMP_ERRORS_RATE_LIMITED, 1);
+            return false;
+        }
+        credit -= cost;
         return true;
     }
 

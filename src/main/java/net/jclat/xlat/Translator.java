@@ -1,6 +1,7 @@
 package net.jclat.xlat;
 
 import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * The stateless IP/ICMP translator of RFC 7915, one per worker thread. It translates a packet in place
@@ -17,6 +18,7 @@ public final class Translator {
     static final int SCRATCH_SIZE = 65536 + 2 * HEADROOM;
 
     final Counters counters;
+    final LongSupplier clock;
     final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
     private final Ipv4ToIpv6 fromIpv4;
     private final Ipv6ToIpv4 fromIpv6;
@@ -25,7 +27,13 @@ public final class Translator {
     private int nextIpv4Id;
 
     public Translator(XlatConfig config, Counters counters) {
+        this(config, counters, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, read only when an ICMP error is about to be sent (its rate limit) */
+    public Translator(XlatConfig config, Counters counters, LongSupplier clock) {
         this.counters = counters;
+        this.clock = clock;
         this.mapper = new AddressMapper(config);
         IcmpErrors errors = new IcmpErrors(this);
         this.fromIpv4 = new Ipv4ToIpv6(this, errors);

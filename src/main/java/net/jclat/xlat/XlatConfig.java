@@ -23,6 +23,7 @@ import java.util.List;
  * @param udpZeroChecksum policy for IPv4 UDP with checksum zero
  * @param ignoreTos set the IPv6 traffic class to zero instead of copying the TOS (RFC 7915 §4.1 SHOULD)
  * @param sendIcmpErrors whether the translator originates ICMP errors at all (RFC 7915 §4.4/§5.4 SHOULD)
+ * @param icmpErrorsPerSecond rate limit of the ICMP errors one worker originates (burst of as many); 0 = none
  * @param hairpinning RFC 7757 §4.2 hairpinning (SHOULD be on by default); off for an RFC 7756 edge relay,
  *     whose EAMs describe its own IPv4 service addresses and so must translate IPv4 sources
  */
@@ -42,7 +43,8 @@ public record XlatConfig(
         UdpZeroChecksum udpZeroChecksum,
         boolean ignoreTos,
         boolean sendIcmpErrors,
-        boolean hairpinning) {
+        boolean hairpinning,
+        int icmpErrorsPerSecond) {
 
     /** RFC 7600: the IPv4 dummy address, for translators that have no IPv4 address of their own. */
     public static final Ipv4Prefix IPV4_DUMMY = Ipv4Prefix.parse("192.0.0.8/32");
@@ -76,6 +78,9 @@ public record XlatConfig(
         if (udpZeroChecksum == null) {
             throw new IllegalArgumentException("UDP zero checksum policy is required");
         }
+        if (icmpErrorsPerSecond < 0) {
+            throw new IllegalArgumentException("ICMP errors per second must not be negative, got " + icmpErrorsPerSecond);
+        }
     }
 
     private static void requireRange(String what, int v, int min, int max) {
@@ -106,6 +111,7 @@ public record XlatConfig(
         b.ignoreTos = ignoreTos;
         b.sendIcmpErrors = sendIcmpErrors;
         b.hairpinning = hairpinning;
+        b.icmpErrorsPerSecond = icmpErrorsPerSecond;
         return b;
     }
 
@@ -126,6 +132,7 @@ public record XlatConfig(
         private UdpZeroChecksum udpZeroChecksum = UdpZeroChecksum.COMPUTE;
         private boolean ignoreTos;
         private boolean sendIcmpErrors = true;
+        private int icmpErrorsPerSecond = 100;
         private boolean hairpinning = true;
 
         public Builder pref64(Pref64 v) { pref64 = v; return this; }
@@ -149,12 +156,13 @@ public record XlatConfig(
         public Builder udpZeroChecksum(UdpZeroChecksum v) { udpZeroChecksum = v; return this; }
         public Builder ignoreTos(boolean v) { ignoreTos = v; return this; }
         public Builder sendIcmpErrors(boolean v) { sendIcmpErrors = v; return this; }
+        public Builder icmpErrorsPerSecond(int v) { icmpErrorsPerSecond = v; return this; }
         public Builder hairpinning(boolean v) { hairpinning = v; return this; }
 
         public XlatConfig build() {
             return new XlatConfig(pref64, clatIpv4, clatIpv6, dedicatedPrefixes, eams, pref64ForLocal,
                     allowWkpNonGlobal, translatorIpv4, translatorIpv6, lowestIpv6Mtu, ipv4Mtu, ipv6Mtu,
-                    udpZeroChecksum, ignoreTos, sendIcmpErrors, hairpinning);
+                    udpZeroChecksum, ignoreTos, sendIcmpErrors, hairpinning, icmpErrorsPerSecond);
         }
     }
 }
