@@ -8,6 +8,7 @@ public final class Main {
             usage: jclat COMMAND [OPTIONS]
               run         run the CLAT daemon (jclat run --help)
               discover    find the network's NAT64 prefixes: DNS (RFC 7050) and RAs (RFC 8781)
+              status      ask the running daemon for its state and counters (jclat status --help)
               translate   translate the packets of a pcap file offline (jclat translate --help)
               version     print the version""";
 
@@ -45,6 +46,13 @@ public final class Main {
                         yield ExitCode.OK;
                     }
                     yield DiscoverCommand.run(args, out, err);
+                }
+                case "status" -> {
+                    if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
+                        out.println(StatusCommand.USAGE);
+                        yield ExitCode.OK;
+                    }
+                    yield StatusCommand.run(args, out, err);
                 }
                 case "version", "--version" -> {
                     out.println("jclat " + version());

@@ -18,6 +18,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param hairpinning RFC 7757 §4.2 hairpinning; turned off for an RFC 7756 edge relay
  * @param syslog {@code host:port} of a syslog receiver (UDP), or null for stderr only
  * @param icmpErrorsPerSecond rate limit of the ICMP errors each worker originates; 0 = no limit
+ * @param controlSocket the Unix socket {@code jclat status} and {@code jclat reload} talk to
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
  */
 public record RunConfig(
@@ -41,5 +42,6 @@ public record RunConfig(
         boolean hairpinning,
         String syslog,
         boolean nativeIpv4Standby,
-        int icmpErrorsPerSecond) {
+        int icmpErrorsPerSecond,
+        Path controlSocket) {
 }

@@ -39,6 +39,7 @@ public final class RunConfigParser {
     private int probeRise = 2;
     private boolean nativeIpv4Standby = true;
     private int icmpErrorsPerSecond = 100;
+    private Path controlSocket;
     private Mode mode = Mode.NAT44;
     private Ipv4Prefix clatIpv4;
     private Ipv6Prefix clatIpv6;
@@ -144,10 +145,16 @@ public final class RunConfigParser {
             case "udp-zero-checksum" -> udpZeroChecksum = UdpZeroChecksum.parse(v);
             case "route-v4" -> routes4.add(Ipv4Prefix.parse(v));
             case "status-file" -> statusFile = Path.of(v);
+            case "control-socket" -> controlSocket = Path.of(v);
             case "hairpinning" -> hairpinning = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
+    }
+
+    /** Where {@code jclat run --tun NAME} listens, and where {@code jclat status --tun NAME} looks. */
+    public static Path defaultControlSocket(String tun) {
+        return Path.of("/var/run/jclat/" + tun + ".sock");
     }
 
     /** {@code static,ra,dns} in priority order; each at most once. */
@@ -251,6 +258,7 @@ public final class RunConfigParser {
                 probeIntervalSeconds, probeTimeoutMillis, probeFall, probeRise);
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
-                udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond);
+                udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
+                controlSocket != null ? controlSocket : defaultControlSocket(tun));
     }
 }

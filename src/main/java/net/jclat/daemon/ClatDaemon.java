@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
 import net.jclat.config.RunConfig;
+import net.jclat.control.ControlServer;
 import net.jclat.datapath.Datapath;
 import net.jclat.discovery.DnsDiscovery;
 import net.jclat.discovery.DnsServer;
@@ -62,6 +63,7 @@ public final class ClatDaemon {
     private StatusFile status;
     private ScheduledExecutorService timer;
     private PrefixDiscovery discovery;
+    private ControlServer control;
     private XlatConfig xlat;
     private Ipv6Prefix clatV6;
     private int tunMtu;
@@ -136,6 +138,8 @@ public final class ClatDaemon {
                         cfg.discovery().order().stream().map(PrefixSource::label).toList());
             }
         }
+        // The socket first: once the status file exists, jclat status works.
+        control = ControlServer.start(cfg.controlSocket(), this::control);
         timer.scheduleAtFixedRate(this::writeStatus, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -328,47 +332,69 @@ public final class ClatDaemon {
         return standby ? "standby: native IPv4" : "running";
     }
 
-    private synchronized void writeStatus() {
+    private void writeStatus() {
         if (stopped) {
             return;
         }
         try {
-            PrefixDiscovery.Status d = discovery.status();
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("state", state());
-            f.put("error", lastError == null ? "" : lastError);
-            f.put("mode", cfg.mode().name().toLowerCase());
-            f.put("tun", cfg.tun());
-            f.put("uplink", cfg.uplink());
-            f.put("pref64", d.active() == null ? "" : d.active().prefix());
-            f.put("pref64_source", d.active() == null ? "" : d.active().source());
-            f.put("pref64_expires_in", d.active() == null ? 0 : d.active().expiresInSeconds());
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (PrefixDiscovery.CandidateStatus c : d.candidates()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("prefix", c.prefix());
-                m.put("source", c.source());
-                m.put("origin", c.origin());
-                m.put("expires_in", c.expiresInSeconds());
-                m.put("health", c.health());
-                m.put("active", c.active());
-                list.add(m);
-            }
-            f.put("prefixes", list);
-            f.put("dns", d.dns());
-            f.put("ra", d.ra());
-            f.put("native_ipv4", standby);
-            f.put("clat_ipv4", xlat == null || xlat.clatIpv4() == null ? ""
-                    : Addresses.formatIpv4(xlat.clatIpv4().address()));
-            f.put("clat_ipv6", clatV6 == null ? "" : fmt(clatV6));
-            f.put("tun_mtu", tunMtu);
-            f.put("ipv4_mtu", ipv4Mtu);
-            f.put("workers", cfg.workers());
-            f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
-            status.write(f, datapath == null ? new long[Counters.SIZE] : datapath.counters());
+            status.write(statusFields(), counters());
         } catch (IOException | RuntimeException e) {
             Logger.warn("cannot write status file {}: {}", cfg.statusFile(), e.getMessage());
         }
+    }
+
+    private synchronized long[] counters() {
+        return datapath == null ? new long[Counters.SIZE] : datapath.counters();
+    }
+
+    /** Answers one control-socket request. */
+    private ControlServer.Reply control(String request) {
+        switch (request) {
+            case "status":
+                return new ControlServer.Reply(0, StatusText.render(statusFields(), counters()));
+            case "status json":
+                return new ControlServer.Reply(0, StatusFile.json(statusFields(), counters()));
+            default:
+                return new ControlServer.Reply(2, "unknown request '" + request + "' (status, status json)");
+        }
+    }
+
+    /** Everything the status shows except the counters. */
+    private synchronized Map<String, Object> statusFields() {
+        PrefixDiscovery.Status d = discovery == null ? new PrefixDiscovery.Status(null, List.of(), "", "")
+                : discovery.status();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("state", state());
+        f.put("error", lastError == null ? "" : lastError);
+        f.put("mode", cfg.mode().name().toLowerCase());
+        f.put("tun", cfg.tun());
+        f.put("uplink", cfg.uplink());
+        f.put("pref64", d.active() == null ? "" : d.active().prefix());
+        f.put("pref64_source", d.active() == null ? "" : d.active().source());
+        f.put("pref64_expires_in", d.active() == null ? 0 : d.active().expiresInSeconds());
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (PrefixDiscovery.CandidateStatus c : d.candidates()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prefix", c.prefix());
+            m.put("source", c.source());
+            m.put("origin", c.origin());
+            m.put("expires_in", c.expiresInSeconds());
+            m.put("health", c.health());
+            m.put("active", c.active());
+            list.add(m);
+        }
+        f.put("prefixes", list);
+        f.put("dns", d.dns());
+        f.put("ra", d.ra());
+        f.put("native_ipv4", standby);
+        f.put("clat_ipv4", xlat == null || xlat.clatIpv4() == null ? ""
+                : Addresses.formatIpv4(xlat.clatIpv4().address()));
+        f.put("clat_ipv6", clatV6 == null ? "" : fmt(clatV6));
+        f.put("tun_mtu", tunMtu);
+        f.put("ipv4_mtu", ipv4Mtu);
+        f.put("workers", cfg.workers());
+        f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
+        return f;
     }
 
     /** Undoes everything in reverse order; safe to call twice and after a failed start. */
@@ -381,6 +407,14 @@ public final class ClatDaemon {
         }
         if (d != null) {
             d.close();
+        }
+        ControlServer c;
+        synchronized (this) {
+            c = control;
+            control = null;
+        }
+        if (c != null) {
+            c.close();
         }
         synchronized (this) {
             if (timer != null) {

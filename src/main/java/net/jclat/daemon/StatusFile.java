@@ -26,6 +26,15 @@ final class StatusFile {
     }
 
     void write(Map<String, Object> fields, long[] counters) throws IOException {
+        String j = json(fields, counters);
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.writeString(tmp, j, StandardCharsets.UTF_8);
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The status as one JSON object: the fields, then {@code counters} and {@code drops}. */
+    static String json(Map<String, Object> fields, long[] counters) {
         StringBuilder j = new StringBuilder("{");
         fields.forEach((k, v) -> {
             j.append('"').append(escape(k)).append("\":");
@@ -62,10 +71,7 @@ final class StatusFile {
             j.setLength(j.length() - 1);
         }
         j.append("}}\n");
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.writeString(tmp, j, StandardCharsets.UTF_8);
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return j.toString();
     }
 
     private static void counter(StringBuilder j, String name, long v) {

@@ -1,0 +1,59 @@
+package net.jclat.daemon;
+
+import java.util.List;
+import java.util.Map;
+import net.jclat.xlat.Counters;
+import net.jclat.xlat.Drop;
+
+/** The status for people ({@code jclat status}): the same facts as the JSON, laid out to read. */
+final class StatusText {
+    private StatusText() {
+    }
+
+    static String render(Map<String, Object> f, long[] c) {
+        StringBuilder t = new StringBuilder();
+        line(t, "state", f.get("state") + (String.valueOf(f.get("error")).isEmpty() ? "" : " (" + f.get("error") + ")"));
+        line(t, "mode", f.get("mode") + " on " + f.get("tun") + " (uplink " + f.get("uplink") + ", "
+                + f.get("workers") + " workers, MTU " + f.get("tun_mtu") + ", IPv4 MTU " + f.get("ipv4_mtu") + ")");
+        String pref = String.valueOf(f.get("pref64"));
+        long expires = ((Number) f.get("pref64_expires_in")).longValue();
+        line(t, "NAT64 prefix", pref.isEmpty() ? "none" : pref + " from " + f.get("pref64_source")
+                + (expires < 0 ? ", static" : ", expires in " + expires + " s"));
+        Object prefixes = f.get("prefixes");
+        if (prefixes instanceof List<?> list && list.size() > 1) {
+            for (Object o : list) {
+                Map<?, ?> p = (Map<?, ?>) o;
+                line(t, "  candidate", p.get("prefix") + " (" + p.get("source") + ", " + p.get("health")
+                        + (Boolean.TRUE.equals(p.get("active")) ? ", in use" : "") + ")");
+            }
+        }
+        line(t, "DNS (RFC 7050)", f.get("dns"));
+        line(t, "RA (RFC 8781)", f.get("ra"));
+        line(t, "CLAT", blank(f.get("clat_ipv4")) + " <-> " + blank(f.get("clat_ipv6")));
+        line(t, "uptime", f.get("uptime_seconds") + " s");
+        line(t, "IPv4 -> IPv6", c[Counters.IN4_PACKETS] + " packets in (" + c[Counters.IN4_BYTES] + " bytes), "
+                + c[Counters.TRANSLATED_4TO6] + " translated");
+        line(t, "IPv6 -> IPv4", c[Counters.IN6_PACKETS] + " packets in (" + c[Counters.IN6_BYTES] + " bytes), "
+                + c[Counters.TRANSLATED_6TO4] + " translated");
+        line(t, "ICMP errors", c[Counters.ICMP4_ERRORS_SENT] + " ICMPv4 + " + c[Counters.ICMP6_ERRORS_SENT]
+                + " ICMPv6 sent, " + c[Counters.ICMP_ERRORS_RATE_LIMITED] + " rate-limited");
+        StringBuilder drops = new StringBuilder();
+        for (Drop d : Drop.values()) {
+            long n = c[Counters.dropIndex(d)];
+            if (n != 0) {
+                drops.append(drops.length() == 0 ? "" : ", ").append(d.label()).append(' ').append(n);
+            }
+        }
+        line(t, "drops", drops.length() == 0 ? "none" : drops);
+        return t.toString();
+    }
+
+    private static String blank(Object v) {
+        String s = String.valueOf(v);
+        return s.isEmpty() ? "-" : s;
+    }
+
+    private static void line(StringBuilder t, String key, Object value) {
+        t.append(String.format("%-16s %s%n", key + ":", value));
+    }
+}
