@@ -9,6 +9,7 @@ public final class Main {
               run         run the CLAT daemon (jclat run --help)
               discover    find the network's NAT64 prefixes: DNS (RFC 7050) and RAs (RFC 8781)
               status      ask the running daemon for its state and counters (jclat status --help)
+              reload      make the running daemon re-read its configuration (jclat reload --help)
               translate   translate the packets of a pcap file offline (jclat translate --help)
               version     print the version""";
 
@@ -47,12 +48,12 @@ public final class Main {
                     }
                     yield DiscoverCommand.run(args, out, err);
                 }
-                case "status" -> {
+                case "status", "reload" -> {
                     if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
-                        out.println(StatusCommand.USAGE);
+                        out.println(args[0].equals("status") ? ControlCommand.STATUS_USAGE : ControlCommand.RELOAD_USAGE);
                         yield ExitCode.OK;
                     }
-                    yield StatusCommand.run(args, out, err);
+                    yield ControlCommand.run(args, out, err);
                 }
                 case "version", "--version" -> {
                     out.println("jclat " + version());

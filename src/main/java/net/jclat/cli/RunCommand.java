@@ -52,7 +52,9 @@ final class RunCommand {
         if (cfg.syslog() != null) {
             sendLogsToSyslog(cfg.syslog());
         }
-        ClatDaemon daemon = new ClatDaemon(cfg);
+        ClatDaemon daemon = new ClatDaemon(cfg, () -> new RunConfigParser().parse(args, 1));
+        // SIGHUP reloads, as procd_send_signal and "kill -HUP" expect of a daemon.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> daemon.reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             Logger.info("stopping: removing what jclat added");

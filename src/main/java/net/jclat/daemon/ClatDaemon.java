@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import net.jclat.config.ConfigException;
 import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
 import net.jclat.config.RunConfig;
@@ -51,7 +52,14 @@ import org.tinylog.Logger;
  * undone in reverse order. No protocol logic lives here.
  */
 public final class ClatDaemon {
-    private final RunConfig cfg;
+    /** Reads the configuration again from where it came from (flags and --config file), for reload. */
+    @FunctionalInterface
+    public interface ConfigSource {
+        RunConfig read() throws ConfigException;
+    }
+
+    private RunConfig cfg;
+    private final ConfigSource source;
     private final Deque<UndoStep> undo = new ArrayDeque<>();
     private final long startedNanos = System.nanoTime();
     private RtNetlink nl;
@@ -81,7 +89,12 @@ public final class ClatDaemon {
     }
 
     public ClatDaemon(RunConfig cfg) {
+        this(cfg, () -> cfg);
+    }
+
+    public ClatDaemon(RunConfig cfg, ConfigSource source) {
         this.cfg = cfg;
+        this.source = source;
     }
 
     /**
@@ -189,7 +202,22 @@ public final class ClatDaemon {
             clatV6 = ClatIpv6Address.choose(cfg.uplink(), cfg.clatIpv4(), pref64, nl);
             Logger.info("CLAT IPv6 address {} chosen from {}'s /64", fmt(clatV6), cfg.uplink());
         }
-        xlat = XlatConfig.builder()
+        xlat = xlatConfig(pref64);
+        if (cfg.clatIpv4() != null && clatV6 != null) {
+            byte[] a = v4(cfg.clatIpv4().address());
+            nl.addAddress(tunIndex, a, 32);
+            undo.push(() -> nl.deleteAddress(tunIndex, a, 32));
+        }
+        for (Route r : ipv6Routes()) {
+            nl.addRoute(r);
+            undo.push(() -> ignoreMissing(() -> nl.deleteRoute(r)));
+        }
+        activateRest(pref64);
+    }
+
+    /** The translator's configuration for the current settings, CLAT address and this prefix. */
+    private XlatConfig xlatConfig(Pref64 pref64) {
+        return XlatConfig.builder()
                 .pref64(pref64)
                 .clatIpv4(clatV6 == null ? null : cfg.clatIpv4())
                 .clatIpv6(clatV6)
@@ -207,15 +235,9 @@ public final class ClatDaemon {
                 .udpZeroChecksum(cfg.udpZeroChecksum())
                 .icmpErrorsPerSecond(cfg.icmpErrorsPerSecond())
                 .build();
-        if (cfg.clatIpv4() != null && clatV6 != null) {
-            byte[] a = v4(cfg.clatIpv4().address());
-            nl.addAddress(tunIndex, a, 32);
-            undo.push(() -> nl.deleteAddress(tunIndex, a, 32));
-        }
-        for (Route r : ipv6Routes()) {
-            nl.addRoute(r);
-            undo.push(() -> ignoreMissing(() -> nl.deleteRoute(r)));
-        }
+    }
+
+    private void activateRest(Pref64 pref64) throws IOException {
         replaceSiitPrefixRoute(pref64);
         if (cfg.mode() == Mode.NAT44) {
             // The CLAT address lives in the uplink's /64 but behind the TUN: answer NDP for it on the uplink.
@@ -354,9 +376,75 @@ public final class ClatDaemon {
                 return new ControlServer.Reply(0, StatusText.render(statusFields(), counters()));
             case "status json":
                 return new ControlServer.Reply(0, StatusFile.json(statusFields(), counters()));
+            case "reload":
+                return reload();
             default:
-                return new ControlServer.Reply(2, "unknown request '" + request + "' (status, status json)");
+                return new ControlServer.Reply(2, "unknown request '" + request + "' (status, status json, reload)");
         }
+    }
+
+    /**
+     * Reads the configuration again and applies it without touching the TUN: prefix discovery, EAMs,
+     * hairpinning, ICMP and UDP policies, standby. All or nothing: a file with an error, or a change that
+     * needs a restart (uplink, TUN, workers, mode, addresses, routes, MTUs...), leaves everything as it was
+     * and says why. Also run on SIGHUP.
+     */
+    public ControlServer.Reply reload() {
+        RunConfig next;
+        try {
+            next = source.read();
+        } catch (ConfigException | IllegalArgumentException e) {
+            Logger.error("reload refused, the running configuration stays: {}", e.getMessage());
+            return new ControlServer.Reply(2, "reload refused, nothing changed: " + e.getMessage());
+        }
+        List<String> restart = ReloadPlan.needsRestart(cfg, next);
+        if (!restart.isEmpty()) {
+            String why = "reload refused, nothing changed: " + String.join(", ", restart)
+                    + " change only with a restart";
+            Logger.error(why);
+            return new ControlServer.Reply(2, why);
+        }
+        PrefixDiscovery oldDiscovery = null;
+        synchronized (this) {
+            if (stopped) {
+                return new ControlServer.Reply(1, "stopping");
+            }
+            RunConfig before = cfg;
+            List<Route> oldRoutes = ipv4Routes();
+            cfg = next;
+            try {
+                if (datapath != null) {
+                    xlat = xlatConfig(prefix == null ? null : prefix.prefix());
+                    datapath.reconfigure(xlat);
+                }
+                if (ipv4RoutesUp && !oldRoutes.equals(ipv4Routes())) {
+                    for (Route r : oldRoutes) {
+                        ignoreMissing(() -> nl.deleteRoute(r));
+                    }
+                    for (Route r : ipv4Routes()) {
+                        nl.addRoute(r);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                lastError = "reload: " + e.getMessage();
+                Logger.error(lastError);
+                return new ControlServer.Reply(1, lastError);
+            }
+            if (!before.discovery().equals(next.discovery())) {
+                oldDiscovery = discovery;
+                discovery = new PrefixDiscovery(discoverySettings(), this::onPrefix);
+            }
+        }
+        if (oldDiscovery != null) {
+            oldDiscovery.close();
+            PrefixDiscovery started;
+            synchronized (this) {
+                started = discovery;
+            }
+            started.start(); // the current prefix stays until the new sources choose one
+        }
+        Logger.info("configuration reloaded");
+        return new ControlServer.Reply(0, "reloaded");
     }
 
     /** Everything the status shows except the counters. */

@@ -12,4 +12,18 @@ public record Route(byte[] destination, int prefixLength, int ifIndex, int metri
     public boolean isIpv6() {
         return destination.length == 16;
     }
+
+    /** By value, destination bytes included (a record compares arrays by reference). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Route r && java.util.Arrays.equals(destination, r.destination)
+                && prefixLength == r.prefixLength && ifIndex == r.ifIndex && metric == r.metric && mtu == r.mtu
+                && advmss == r.advmss;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(java.util.Arrays.hashCode(destination), prefixLength, ifIndex, metric, mtu,
+                advmss);
+    }
 }

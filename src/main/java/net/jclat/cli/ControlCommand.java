@@ -8,36 +8,47 @@ import net.jclat.control.ControlClient;
 import net.jclat.control.ControlServer;
 
 /**
- * {@code jclat status} (and later requests of the same shape): asks the running daemon over its control
- * socket and prints the answer. Exit 0: answered; 1: no daemon there; 2: refused or bad request.
+ * {@code jclat status} and {@code jclat reload}: ask the running daemon over its control socket and print
+ * the answer. Exit 0: done; 1: no daemon there; 2: refused (not root, or a reload the daemon refused).
  */
-final class StatusCommand {
-    static final String USAGE = """
+final class ControlCommand {
+    static final String STATUS_USAGE = """
             usage: jclat status [--json] [--tun NAME | --socket PATH]
               --json     the status as JSON (the same object as the status file)
               --tun      the daemon running for this TUN (default clat): /var/run/jclat/NAME.sock
               --socket   the control socket's path, when it was set with control-socket""";
+    static final String RELOAD_USAGE = """
+            usage: jclat reload [--tun NAME | --socket PATH]
+              re-reads the daemon's flags and --config file and applies them without dropping the TUN;
+              a file with an error, or a change that needs a restart, changes nothing (exit 2, with why)""";
 
-    private StatusCommand() {
+    private ControlCommand() {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws UsageException {
+        boolean reload = args[0].equals("reload");
+        String usage = reload ? RELOAD_USAGE : STATUS_USAGE;
         boolean json = false;
         Path socket = RunConfigParser.defaultControlSocket("clat");
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--json" -> json = true;
+                case "--json" -> {
+                    if (reload) {
+                        throw new UsageException("--json is for jclat status\n" + usage);
+                    }
+                    json = true;
+                }
                 case "--tun", "--socket" -> {
                     if (i + 1 >= args.length) {
-                        throw new UsageException(args[i] + " needs a value\n" + USAGE);
+                        throw new UsageException(args[i] + " needs a value\n" + usage);
                     }
                     socket = args[i].equals("--tun") ? RunConfigParser.defaultControlSocket(args[++i])
                             : Path.of(args[++i]);
                 }
-                default -> throw new UsageException("unknown option '" + args[i] + "'\n" + USAGE);
+                default -> throw new UsageException("unknown option '" + args[i] + "'\n" + usage);
             }
         }
-        return ask(socket, json ? "status json" : "status", out, err);
+        return ask(socket, reload ? "reload" : json ? "status json" : "status", out, err);
     }
 
     /** Sends one request and prints the reply; the daemon's exit code is passed on. */
@@ -50,6 +61,9 @@ final class StatusCommand {
             return ExitCode.FAILURE;
         }
         (r.code() == 0 ? out : err).print(r.code() == 0 ? r.body() : "jclat: " + r.body());
+        if (r.code() == 0 && !r.body().endsWith("\n")) {
+            out.println();
+        }
         return r.code();
     }
 }

@@ -1,0 +1,46 @@
+package net.jclat.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import net.jclat.config.RunConfig;
+
+/**
+ * Which settings a reload may not change. Everything that shapes the TUN, its addresses, its routes or
+ * the process itself needs a restart; prefix discovery, EAMs, translator addresses and the ICMP, UDP,
+ * hairpinning and standby policies are applied live.
+ */
+final class ReloadPlan {
+    private ReloadPlan() {
+    }
+
+    private record Fixed(String key, Function<RunConfig, Object> value) {
+    }
+
+    private static final List<Fixed> FIXED = List.of(
+            new Fixed("uplink", RunConfig::uplink),
+            new Fixed("tun", RunConfig::tun),
+            new Fixed("workers", RunConfig::workers),
+            new Fixed("mode", RunConfig::mode),
+            new Fixed("clat-v4", RunConfig::clatIpv4),
+            new Fixed("clat-v6", RunConfig::clatIpv6),
+            new Fixed("map", RunConfig::maps),
+            new Fixed("ipv4-mtu", RunConfig::ipv4Mtu),
+            new Fixed("route-metric", RunConfig::routeMetric),
+            new Fixed("route-v4", RunConfig::routes4),
+            new Fixed("status-file", RunConfig::statusFile),
+            new Fixed("control-socket", RunConfig::controlSocket),
+            new Fixed("syslog", RunConfig::syslog));
+
+    /** The keys whose values differ between the running and the new configuration, in a fixed order. */
+    static List<String> needsRestart(RunConfig running, RunConfig next) {
+        List<String> keys = new ArrayList<>();
+        for (Fixed f : FIXED) {
+            if (!Objects.equals(f.value().apply(running), f.value().apply(next))) {
+                keys.add(f.key());
+            }
+        }
+        return keys;
+    }
+}
