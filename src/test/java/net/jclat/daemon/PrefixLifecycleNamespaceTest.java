@@ -41,8 +41,7 @@ class PrefixLifecycleNamespaceTest {
     void build() throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
         lab = CpeLab.build();
-        CpeLab.ip(lab.srv, "-6", "addr", "add", "2001:db8:65::c633:640a/128", "dev", "lo");
-        CpeLab.ip(lab.isp, "-6", "route", "add", PREFIX_B, "via", "2001:db8:200::2");
+        lab.serveSecondPrefix();
     }
 
     @AfterEach

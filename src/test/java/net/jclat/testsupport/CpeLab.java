@@ -72,6 +72,15 @@ public final class CpeLab implements AutoCloseable {
         ip(nsB, "link", "set", nameB, "up");
     }
 
+    /**
+     * A second NAT64 prefix, 2001:db8:65::/96: the server also holds 198.51.100.10 under it and the
+     * provider routes it there, so a switch between the two prefixes can be seen working.
+     */
+    public void serveSecondPrefix() throws IOException {
+        ip(srv, "-6", "addr", "add", "2001:db8:65::c633:640a/128", "dev", "lo");
+        ip(isp, "-6", "route", "add", "2001:db8:65::/96", "via", "2001:db8:200::2");
+    }
+
     /** {@code ip -n NS ARGS...}; fails with the command's output. */
     public static void ip(String ns, String... args) throws IOException {
         String[] cmd = new String[args.length + 3];
