@@ -13,6 +13,18 @@ public final class ControlClient {
     private ControlClient() {
     }
 
+    /** Whether a live server accepts connections on {@code socket} (a stale file does not). */
+    public static boolean answers(Path socket) {
+        if (!java.nio.file.Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static ControlServer.Reply ask(Path socket, String request) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));

@@ -50,6 +50,10 @@ public final class ControlServer implements AutoCloseable {
     /** Binds {@code path} (replacing a stale socket file) and serves requests with {@code handler}. */
     public static ControlServer start(Path path, Function<String, Reply> handler) throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
+        if (ControlClient.answers(path)) {
+            throw new IOException("another jclat answers on " + path + "; stop it, or give this one its own"
+                    + " control-socket");
+        }
         Files.deleteIfExists(path); // a socket left by a killed predecessor
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jclat-control", true),
                 EpollIoHandler.newFactory());

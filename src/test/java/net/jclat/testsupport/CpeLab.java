@@ -106,6 +106,10 @@ public final class CpeLab implements AutoCloseable {
     public Process startDaemon(List<String> flags) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cpe));
         cmd.addAll(jclat("run", "--uplink", "wan0", "--workers", "2", "--status-file", status.toString()));
+        if (!flags.contains("--control-socket") && !flags.contains("--config")) {
+            // Its own socket, so a test never meets a jclat running elsewhere on this machine (the lab).
+            cmd.addAll(List.of("--control-socket", controlSocket().toString()));
+        }
         cmd.addAll(flags);
         daemon = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(logFile().toFile()).start();
@@ -120,6 +124,10 @@ public final class CpeLab implements AutoCloseable {
 
     public Process daemon() {
         return daemon;
+    }
+
+    public Path controlSocket() {
+        return status.resolveSibling(status.getFileName() + ".sock");
     }
 
     private Path logFile() {
@@ -173,5 +181,6 @@ public final class CpeLab implements AutoCloseable {
         net.close();
         Files.deleteIfExists(status);
         Files.deleteIfExists(logFile());
+        Files.deleteIfExists(controlSocket());
     }
 }
