@@ -181,7 +181,7 @@ public final class ClatDaemon {
                 }
             } else {
                 // The workers pick the new mapping up between two packets; counters carry on.
-                xlat = xlat.toBuilder().pref64(p).build();
+                xlat = xlatConfig(p);
                 datapath.reconfigure(xlat);
                 replaceSiitPrefixRoute(p);
             }
@@ -212,7 +212,23 @@ public final class ClatDaemon {
             nl.addRoute(r);
             undo.push(() -> ignoreMissing(() -> nl.deleteRoute(r)));
         }
-        activateRest(pref64);
+        replaceSiitPrefixRoute(pref64);
+        if (cfg.mode() == Mode.NAT44) {
+            // The CLAT address lives in the uplink's /64 but behind the TUN: answer NDP for it on the uplink.
+            byte[] a = v6(clatV6);
+            sysctl("net/ipv6/conf/" + cfg.uplink() + "/proxy_ndp", "1");
+            ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a));
+            nl.addProxyNeighbour(uplinkIndex, a);
+            undo.push(() -> ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a)));
+            nat.install();
+            undo.push(nat::remove);
+        }
+        datapath = new Datapath(tun, xlat);
+        datapath.start();
+        Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
+                cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,
+                cfg.clatIpv4() == null ? "-" : Addresses.formatIpv4(cfg.clatIpv4().address()),
+                clatV6 == null ? "-" : fmt(clatV6), tunMtu, ipv4Mtu);
     }
 
     /** The translator's configuration for the current settings, CLAT address and this prefix. */
@@ -235,26 +251,6 @@ public final class ClatDaemon {
                 .udpZeroChecksum(cfg.udpZeroChecksum())
                 .icmpErrorsPerSecond(cfg.icmpErrorsPerSecond())
                 .build();
-    }
-
-    private void activateRest(Pref64 pref64) throws IOException {
-        replaceSiitPrefixRoute(pref64);
-        if (cfg.mode() == Mode.NAT44) {
-            // The CLAT address lives in the uplink's /64 but behind the TUN: answer NDP for it on the uplink.
-            byte[] a = v6(clatV6);
-            sysctl("net/ipv6/conf/" + cfg.uplink() + "/proxy_ndp", "1");
-            ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a));
-            nl.addProxyNeighbour(uplinkIndex, a);
-            undo.push(() -> ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a)));
-            nat.install();
-            undo.push(nat::remove);
-        }
-        datapath = new Datapath(tun, xlat);
-        datapath.start();
-        Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
-                cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,
-                cfg.clatIpv4() == null ? "-" : Addresses.formatIpv4(cfg.clatIpv4().address()),
-                clatV6 == null ? "-" : fmt(clatV6), tunMtu, ipv4Mtu);
     }
 
     /**
