@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.jclat.testsupport.Netns;
+import net.jclat.testsupport.RouterAdvertisements;
 import net.jclat.testsupport.Unbound;
 import org.junit.jupiter.api.Test;
 
@@ -106,15 +107,8 @@ class DiscoverCommandTest {
                     Future<Run> run = pool.submit(() -> discover("--dns", "127.0.0.1:" + u.port, "--uplink", uplink,
                             "--ra-wait", "2", "--json"));
                     Thread.sleep(700);
-                    // RFC 8781 §4: PREF64 for 2001:db8:aa::/64 (PLC 1), scaled lifetime 225 x 8 s = 1800 s.
-                    String script = "import socket, struct\n"
-                            + "from scapy.all import Ether, IPv6, ICMPv6ND_RA, Raw, sendp\n"
-                            + "opt = struct.pack('!BBH', 38, 2, (225 << 3) | 1)"
-                            + " + socket.inet_pton(socket.AF_INET6, '2001:db8:aa::')[:12]\n"
-                            + "sendp(Ether(dst='33:33:00:00:00:01') / IPv6(src='fe80::1', dst='ff02::1', hlim=255)"
-                            + " / ICMPv6ND_RA(routerlifetime=0) / Raw(opt), iface='eth0', verbose=False)\n";
-                    Netns.Result sent = Netns.in(rtr, 20, "/usr/bin/python3", "-c", script);
-                    assertEquals(0, sent.code(), sent.output());
+                    // PREF64 for 2001:db8:aa::/64 (PLC 1), 1800 s.
+                    RouterAdvertisements.sendPref64(rtr, "eth0", "2001:db8:aa::/64", 1, 1800);
                     Run r = run.get(20, TimeUnit.SECONDS);
                     assertEquals(0, r.code(), r.err());
                     assertEquals("{\"prefixes\":[{\"prefix\":\"2001:db8:aa::/64\",\"source\":\"ra\",\"ttl\":1800},"

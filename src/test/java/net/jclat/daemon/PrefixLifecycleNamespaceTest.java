@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.jclat.testsupport.CpeLab;
 import net.jclat.testsupport.Netns;
+import net.jclat.testsupport.RouterAdvertisements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -227,13 +228,7 @@ class PrefixLifecycleNamespaceTest {
     // --- helpers
 
     private void awaitStatus(String needle, int seconds) throws Exception {
-        await(() -> {
-            try {
-                return lab.statusJson().contains(needle);
-            } catch (IOException e) {
-                return false;
-            }
-        }, seconds, () -> "status never contained " + needle + ": " + lab.statusJson() + "\n" + lab.log());
+        lab.awaitStatus(needle, seconds);
     }
 
     private interface Message {
@@ -315,17 +310,8 @@ class PrefixLifecycleNamespaceTest {
         }
     }
 
-    /** One real Router Advertisement from the provider router's link-local address, sent with scapy. */
+    /** One real Router Advertisement with PREF64 (PLC 0: /96) from the provider router, sent with scapy. */
     private void sendRa(String prefix, int lifetimeSeconds) throws IOException {
-        String addr = prefix.substring(0, prefix.indexOf('/'));
-        // RFC 8781 §4: scaled lifetime in units of 8 s (13 bits), PLC 0 = /96, then 96 bits of prefix.
-        String script = "import socket, struct\n"
-                + "from scapy.all import Ether, IPv6, ICMPv6ND_RA, Raw, sendp\n"
-                + "opt = struct.pack('!BBH', 38, 2, ((" + lifetimeSeconds + " // 8) << 3) | 0)"
-                + " + socket.inet_pton(socket.AF_INET6, '" + addr + "')[:12]\n"
-                + "sendp(Ether(dst='33:33:00:00:00:01') / IPv6(src='fe80::1', dst='ff02::1', hlim=255)"
-                + " / ICMPv6ND_RA(routerlifetime=0) / Raw(opt), iface='down0', verbose=False)\n";
-        Netns.Result r = Netns.in(lab.isp, 20, "/usr/bin/python3", "-c", script);
-        assertEquals(0, r.code(), r.output());
+        RouterAdvertisements.sendPref64(lab.isp, "down0", prefix, 0, lifetimeSeconds);
     }
 }

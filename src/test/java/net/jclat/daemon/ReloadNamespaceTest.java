@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import net.jclat.testsupport.CpeLab;
 import net.jclat.testsupport.Netns;
 import org.junit.jupiter.api.AfterEach;
@@ -62,11 +61,7 @@ class ReloadNamespaceTest {
     }
 
     private void awaitPrefix(String prefix) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!lab.statusJson().contains("\"pref64\":\"" + prefix + "\"")) {
-            assertTrue(System.nanoTime() < deadline, "prefix " + prefix + " never in " + lab.statusJson());
-            Thread.sleep(100);
-        }
+        lab.awaitStatus("\"pref64\":\"" + prefix + "\"", 5);
     }
 
     @Test

@@ -142,6 +142,17 @@ public final class CpeLab implements AutoCloseable {
         return Files.exists(status) ? Files.readString(status) : "(no status file)";
     }
 
+    /** Waits up to {@code seconds} for the status file to contain {@code needle}; fails with status and log. */
+    public void awaitStatus(String needle, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!statusJson().contains(needle)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("status never contained " + needle + ": " + statusJson() + "\n" + log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** SIGTERM (to "ip netns exec", which execs java: the same process); expects exit 0 within 10 s. */
     public void stopDaemon() throws Exception {
         if (daemon != null && daemon.isAlive()) {
