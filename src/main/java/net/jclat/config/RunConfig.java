@@ -1,5 +1,6 @@
 package net.jclat.config;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import net.jclat.xlat.DedicatedPrefix;
@@ -20,6 +21,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param icmpErrorsPerSecond rate limit of the ICMP errors each worker originates; 0 = no limit
  * @param controlSocket the Unix socket {@code jclat status} and {@code jclat reload} talk to
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
+ * @param metricsListen loopback address and port of the Prometheus endpoint, or null when it is off
  */
 public record RunConfig(
         String uplink,
@@ -43,5 +45,6 @@ public record RunConfig(
         String syslog,
         boolean nativeIpv4Standby,
         int icmpErrorsPerSecond,
-        Path controlSocket) {
+        Path controlSocket,
+        InetSocketAddress metricsListen) {
 }

@@ -1,6 +1,9 @@
 package net.jclat.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +43,7 @@ public final class RunConfigParser {
     private boolean nativeIpv4Standby = true;
     private int icmpErrorsPerSecond = 100;
     private Path controlSocket;
+    private InetSocketAddress metricsListen;
     private Mode mode = Mode.NAT44;
     private Ipv4Prefix clatIpv4;
     private Ipv6Prefix clatIpv6;
@@ -146,6 +150,7 @@ public final class RunConfigParser {
             case "route-v4" -> routes4.add(Ipv4Prefix.parse(v));
             case "status-file" -> statusFile = Path.of(v);
             case "control-socket" -> controlSocket = Path.of(v);
+            case "metrics-listen" -> metricsListen = loopbackListen(key, v);
             case "hairpinning" -> hairpinning = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
@@ -194,6 +199,40 @@ public final class RunConfigParser {
         String port = colon < 0 ? "514" : v.substring(colon + 1);
         range(key + " port", port, 1, 65535);
         return (colon < 0 ? v : v.substring(0, colon)) + ":" + port;
+    }
+
+    /**
+     * {@code 127.0.0.1:PORT} or {@code [::1]:PORT}: an IP literal (no name lookup) that is loopback, since
+     * the metrics endpoint has no authentication and must not be reachable from the LAN or the uplink.
+     */
+    private static InetSocketAddress loopbackListen(String key, String v) {
+        String usage = key + " takes a loopback address and port, 127.0.0.1:PORT or [::1]:PORT, got '" + v + "'";
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(usage);
+        }
+        String host = v.substring(0, colon);
+        boolean v6 = host.startsWith("[") && host.endsWith("]");
+        if (v6) {
+            host = host.substring(1, host.length() - 1);
+        }
+        boolean literal = v6 ? host.matches("[0-9A-Fa-f:.]+") && host.contains(":")
+                : host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+        if (!literal) {
+            throw new IllegalArgumentException(usage);
+        }
+        int port = range(key + " port", v.substring(colon + 1), 1, 65535);
+        InetAddress a;
+        try {
+            a = InetAddress.getByName(host); // a literal: parsed, never looked up
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(usage);
+        }
+        if (!a.isLoopbackAddress()) {
+            throw new IllegalArgumentException(key + " must be a loopback address (127.0.0.0/8 or ::1), got '" + v
+                    + "': the metrics have no authentication; scrape them through a local agent or an SSH tunnel");
+        }
+        return new InetSocketAddress(a, port);
     }
 
     private static boolean onOff(String key, String v) {
@@ -259,6 +298,6 @@ public final class RunConfigParser {
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
-                controlSocket != null ? controlSocket : defaultControlSocket(tun));
+                controlSocket != null ? controlSocket : defaultControlSocket(tun), metricsListen);
     }
 }

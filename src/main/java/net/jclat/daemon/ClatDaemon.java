@@ -23,6 +23,8 @@ import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
 import net.jclat.config.RunConfig;
 import net.jclat.control.ControlServer;
+import net.jclat.control.MetricsServer;
+import net.jclat.control.PrometheusText;
 import net.jclat.datapath.Datapath;
 import net.jclat.discovery.DnsDiscovery;
 import net.jclat.discovery.DnsServer;
@@ -72,6 +74,7 @@ public final class ClatDaemon {
     private ScheduledExecutorService timer;
     private PrefixDiscovery discovery;
     private ControlServer control;
+    private MetricsServer metrics;
     private XlatConfig xlat;
     private Ipv6Prefix clatV6;
     private int tunMtu;
@@ -153,6 +156,10 @@ public final class ClatDaemon {
         }
         // The socket first: once the status file exists, jclat status works.
         control = ControlServer.start(cfg.controlSocket(), this::control);
+        if (cfg.metricsListen() != null) {
+            metrics = MetricsServer.start(cfg.metricsListen(), () -> PrometheusText.render(statusFields(), counters()));
+            Logger.info("Prometheus metrics at http://{}/metrics", MetricsServer.format(metrics.address()));
+        }
         timer.scheduleAtFixedRate(this::writeStatus, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -499,6 +506,14 @@ public final class ClatDaemon {
         }
         if (c != null) {
             c.close();
+        }
+        MetricsServer m;
+        synchronized (this) {
+            m = metrics;
+            metrics = null;
+        }
+        if (m != null) {
+            m.close();
         }
         synchronized (this) {
             if (timer != null) {

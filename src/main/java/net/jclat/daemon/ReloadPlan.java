@@ -31,6 +31,7 @@ final class ReloadPlan {
             new Fixed("route-v4", RunConfig::routes4),
             new Fixed("status-file", RunConfig::statusFile),
             new Fixed("control-socket", RunConfig::controlSocket),
+            new Fixed("metrics-listen", RunConfig::metricsListen),
             new Fixed("syslog", RunConfig::syslog));
 
     /** The keys whose values differ between the running and the new configuration, in a fixed order. */
