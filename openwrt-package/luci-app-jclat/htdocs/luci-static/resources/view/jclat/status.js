@@ -143,10 +143,6 @@ return view.extend({
 			g.appendChild(this.svg('line', { 'x1': 0, 'x2': GRAPH_W, 'y1': y, 'y2': y,
 				'stroke': '#ccc', 'stroke-dasharray': '3,3' }));
 		}
-		var label = this.svg('text', { 'x': 4, 'y': 12, 'font-size': 11, 'fill': '#666',
-			'class': 'jclat-graph-scale' });
-		label.textContent = fmtRate(max);
-		g.appendChild(label);
 		g.appendChild(this.polyline(h.rates4to6, max, 'jclat-graph-4to6', '#1f77b4'));
 		g.appendChild(this.polyline(h.rates6to4, max, 'jclat-graph-6to4', '#2ca02c'));
 		var last = function(a) { return a.length ? a[a.length - 1] : 0; };
@@ -157,8 +153,9 @@ return view.extend({
 				' \u00a0 ',
 				E('span', { 'style': 'color:#2ca02c' }, [ '\u25a0 ' + _('IPv6 \u2192 IPv4') + ': ' + fmtRate(last(h.rates6to4)) ]),
 				' \u00a0 ',
-				E('small', {}, [ _('packets per second, sampled every %d s, last %d samples')
-					.replace('%d', POLL_SECONDS).replace('%d', GRAPH_SAMPLES) ])
+				E('small', { 'class': 'jclat-graph-scale', 'data-value': String(max) }, [
+					_('scale 0 to %s, dashed lines at quarters; a sample every %d s, the last %d shown').replace('%s', fmtRate(max))
+						.replace('%d', POLL_SECONDS).replace('%d', GRAPH_SAMPLES) ])
 			])
 		]);
 	},

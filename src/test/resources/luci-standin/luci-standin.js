@@ -1,0 +1,166 @@
+'use strict';
+/*
+ * A STAND-IN for the few parts of LuCI's browser runtime the jclat status view uses: the globals E(), _()
+ * and L (bind, isObject, resolveDefault), and the modules view (extend), rpc (declare), poll (add) and
+ * dom (content). LuCI's real runtime needs uhttpd, rpcd sessions and ubus, which cannot run here, so the
+ * tests load the REAL view file with this instead. Written for the tests from LuCI's documented API; it
+ * is not LuCI's code. rpc.declare speaks ubus-over-HTTP JSON-RPC to /ubus, where the test server runs the
+ * real rpcd plugin. Anything the view asks for that is not here fails loudly (window.standInErrors).
+ */
+(function() {
+	var errors = window.standInErrors = [];
+
+	function report(err) {
+		var msg = String(err && err.stack || err);
+		errors.push(msg);
+		var box = document.getElementById('standin-error');
+		if (box)
+			box.textContent += msg + '\n';
+	}
+
+	window.addEventListener('error', function(ev) { report(ev.error || ev.message); });
+	window.addEventListener('unhandledrejection', function(ev) { report(ev.reason); });
+
+	function isObject(o) {
+		return o != null && typeof o == 'object' && !Array.isArray(o);
+	}
+
+	function append(node, children) {
+		if (children == null || children === false)
+			return;
+		if (Array.isArray(children))
+			children.forEach(function(c) { append(node, c); });
+		else if (children instanceof Node)
+			node.appendChild(children);
+		else
+			node.appendChild(document.createTextNode(String(children)));
+	}
+
+	/* E(tag, attrs?, children?): attrs may be left out; functions become event listeners. */
+	window.E = function(tag, attrs, children) {
+		if (!isObject(attrs) || attrs instanceof Node) {
+			children = attrs;
+			attrs = null;
+		}
+		var el = document.createElement(tag);
+		for (var k in (attrs || {})) {
+			var v = attrs[k];
+			if (typeof v == 'function')
+				el.addEventListener(k, v);
+			else if (v != null)
+				el.setAttribute(k, isObject(v) ? JSON.stringify(v) : v);
+		}
+		append(el, children);
+		return el;
+	};
+
+	/* No translation catalogue: the source strings are shown. */
+	window._ = function(s) { return s; };
+
+	window.L = {
+		bind: function(fn, self) {
+			var bound = Array.prototype.slice.call(arguments, 2);
+			return function() {
+				return fn.apply(self, bound.concat(Array.prototype.slice.call(arguments)));
+			};
+		},
+		isObject: isObject,
+		resolveDefault: function(p, def) {
+			return Promise.resolve(p).catch(function() { return def; });
+		}
+	};
+
+	var dom = {
+		content: function(node, children) {
+			while (node.firstChild)
+				node.removeChild(node.firstChild);
+			append(node, children);
+			return node;
+		}
+	};
+
+	var ubusId = 0;
+
+	/* The reply shaped by "expect": { key: default }, key '' meaning the whole reply; a reply of
+	   another type than the default gives the default. */
+	function applyExpect(expect, data) {
+		if (!isObject(expect))
+			return data;
+		var key = Object.keys(expect)[0], def = expect[key],
+		    v = key === '' ? data : (isObject(data) ? data[key] : undefined);
+		if (def != null && (Array.isArray(def) != Array.isArray(v) || typeof def != typeof v || v == null))
+			return def;
+		return v;
+	}
+
+	var rpc = {
+		declare: function(opts) {
+			return function() {
+				var args = {}, names = opts.params || [];
+				for (var i = 0; i < names.length; i++)
+					args[names[i]] = arguments[i];
+				return fetch('/ubus', {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ jsonrpc: '2.0', id: ++ubusId, method: 'call',
+						params: [ '00000000000000000000000000000000', opts.object, opts.method, args ] })
+				}).then(function(r) { return r.json(); }).then(function(reply) {
+					if (reply.error)
+						throw new Error('ubus: ' + reply.error.message);
+					if (reply.result[0] !== 0)
+						throw new Error('ubus status ' + reply.result[0] + ' for ' + opts.object + '.' + opts.method);
+					return applyExpect(opts.expect, reply.result[1]);
+				});
+			};
+		}
+	};
+
+	/* poll.add(fn, seconds): fn returns a promise; the next run waits for it, as LuCI's poller does. */
+	var poll = {
+		add: function(fn, interval) {
+			var tick = function() {
+				Promise.resolve().then(fn).catch(report).then(function() {
+					setTimeout(tick, (interval || 5) * 1000);
+				});
+			};
+			setTimeout(tick, (interval || 5) * 1000);
+		}
+	};
+
+	var view = {
+		extend: function(proto) {
+			var View = function() {};
+			View.prototype = Object.assign({ load: function() { return null; } }, proto);
+			return View;
+		}
+	};
+
+	var modules = { view: view, rpc: rpc, poll: poll, dom: dom };
+
+	/* Loads a view the way LuCI does in principle: read its 'require' directives, hand it those modules,
+	   run load(), then render() into #view. */
+	window.standIn = {
+		loadView: function(path) {
+			return fetch('/luci-static/resources/view/' + path + '.js').then(function(r) {
+				if (!r.ok)
+					throw new Error('view ' + path + ': HTTP ' + r.status);
+				return r.text();
+			}).then(function(source) {
+				var names = [], values = [], re = /^\s*(['"])require\s+([\w.]+)(?:\s+as\s+(\w+))?\1\s*;?\s*$/gm, m;
+				while ((m = re.exec(source)) != null) {
+					if (!modules.hasOwnProperty(m[2]))
+						throw new Error('the stand-in has no module "' + m[2] + '"');
+					names.push(m[3] || m[2].split('.').pop());
+					values.push(modules[m[2]]);
+				}
+				var View = Function.apply(null, names.concat([ source ])).apply(window.L, values);
+				var v = new View();
+				return Promise.resolve(v.load()).then(function(data) {
+					return v.render(data);
+				}).then(function(node) {
+					dom.content(document.getElementById('view'), node);
+				});
+			}).catch(report);
+		}
+	};
+})();
