@@ -135,31 +135,76 @@
 		}
 	};
 
-	var modules = { view: view, rpc: rpc, poll: poll, dom: dom };
+	/* For protocol forms: recording stand-ins of form, network and tools.widgets. They keep what the
+	   form declares (window.standInForm) instead of drawing it; LuCI's form widgets are not here. */
+	var recorded = window.standInForm = { options: [], virtual: [] };
+	var form = {}, widgets = {};
+	[ 'Value', 'DynamicList', 'ListValue', 'Flag', 'MultiValue' ].forEach(function(n) { form[n] = 'form.' + n; });
+	[ 'NetworkSelect', 'ZoneSelect', 'DeviceSelect' ].forEach(function(n) { widgets[n] = 'widgets.' + n; });
+	var network = {
+		registerPatternVirtual: function(re) { recorded.virtual.push(String(re)); },
+		registerProtocol: function(name, methods) {
+			recorded.protocol = name;
+			recorded.methods = methods;
+			return methods;
+		},
+		getIfnameOf: function(x) { return String(x); }
+	};
+
+	var modules = { view: view, rpc: rpc, poll: poll, dom: dom, form: form, network: network,
+		'tools.widgets': widgets };
+
+	function run(source) {
+		var names = [], values = [], re = /^\s*(['"])require\s+([\w.]+)(?:\s+as\s+(\w+))?\1\s*;?\s*$/gm, m;
+		while ((m = re.exec(source)) != null) {
+			if (!modules.hasOwnProperty(m[2]))
+				throw new Error('the stand-in has no module "' + m[2] + '"');
+			names.push(m[3] || m[2].split('.').pop());
+			values.push(modules[m[2]]);
+		}
+		return Function.apply(null, names.concat([ source ])).apply(window.L, values);
+	}
+
+	function fetchText(url) {
+		return fetch(url).then(function(r) {
+			if (!r.ok)
+				throw new Error(url + ': HTTP ' + r.status);
+			return r.text();
+		});
+	}
 
 	/* Loads a view the way LuCI does in principle: read its 'require' directives, hand it those modules,
 	   run load(), then render() into #view. */
 	window.standIn = {
 		loadView: function(path) {
-			return fetch('/luci-static/resources/view/' + path + '.js').then(function(r) {
-				if (!r.ok)
-					throw new Error('view ' + path + ': HTTP ' + r.status);
-				return r.text();
-			}).then(function(source) {
-				var names = [], values = [], re = /^\s*(['"])require\s+([\w.]+)(?:\s+as\s+(\w+))?\1\s*;?\s*$/gm, m;
-				while ((m = re.exec(source)) != null) {
-					if (!modules.hasOwnProperty(m[2]))
-						throw new Error('the stand-in has no module "' + m[2] + '"');
-					names.push(m[3] || m[2].split('.').pop());
-					values.push(modules[m[2]]);
-				}
-				var View = Function.apply(null, names.concat([ source ])).apply(window.L, values);
-				var v = new View();
+			return fetchText('/luci-static/resources/view/' + path + '.js').then(function(source) {
+				var View = run(source), v = new View();
 				return Promise.resolve(v.load()).then(function(data) {
 					return v.render(data);
 				}).then(function(node) {
 					dom.content(document.getElementById('view'), node);
 				});
+			}).catch(report);
+		},
+
+		/* Loads protocol/NAME.js and lets it declare its form on a recording section. */
+		loadProtocol: function(name) {
+			return fetchText('/luci-static/resources/protocol/' + name + '.js').then(function(source) {
+				run(source);
+				var section = {
+					section: 'wan6',
+					taboption: function(tab, widget, option, title, description) {
+						var o = { tab: tab, widget: widget, option: option, title: title,
+							description: description, values: [] };
+						o.value = function(key) { o.values.push(key); };
+						recorded.options.push(o);
+						return o;
+					}
+				};
+				recorded.methods.renderFormOptions(section);
+				recorded.i18n = recorded.methods.getI18n();
+				recorded.packageName = recorded.methods.getPackageName();
+				document.getElementById('view').textContent = 'protocol ' + recorded.protocol + ' declared';
 			}).catch(report);
 		}
 	};

@@ -21,6 +21,8 @@ import org.openqa.selenium.json.Json;
  * <ul>
  * <li>{@code /cgi-bin/luci/admin/...}: a page that loads the view the package's {@code menu.d} entry names,
  * through {@code luci-standin.js} (the stand-in for LuCI's JS API);</li>
+ * <li>{@code /standin/protocol/NAME}: a page on which {@code protocol/NAME.js} declares its form options to
+ * a recording stand-in of LuCI's form classes;</li>
  * <li>{@code /luci-static/resources/...}: the package's {@code htdocs} files as they are;</li>
  * <li>{@code POST /ubus}: ubus JSON-RPC {@code call}: refused (ubus status 6) unless the package's
  * {@code acl.d} grants the method, 3 unless the plugin's {@code list} names it; otherwise the real plugin
@@ -46,6 +48,7 @@ final class LuciStandInServer implements AutoCloseable {
         methods = RpcdPlugin.object(list.stdout()); // rpcd registers what "list" names, nothing else
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/cgi-bin/luci/", this::page);
+        http.createContext("/standin/protocol/", this::protocolPage);
         http.createContext("/luci-static/resources/", this::resource);
         http.createContext("/luci-static/standin/", this::standIn);
         http.createContext("/ubus", this::ubus);
@@ -71,11 +74,25 @@ final class LuciStandInServer implements AutoCloseable {
             send(ex, 404, "text/plain", "no menu.d entry " + menuPath + " with a view action");
             return;
         }
+        hostPage(ex, "standIn.loadView('" + action.get("path") + "');");
+    }
+
+    /** A page on which {@code protocol/NAME.js} declares its form to the recording stand-in. */
+    private void protocolPage(HttpExchange ex) throws IOException {
+        String name = ex.getRequestURI().getPath().substring("/standin/protocol/".length());
+        if (!name.matches("[a-z0-9]+")) {
+            send(ex, 404, "text/plain", "no such protocol");
+            return;
+        }
+        hostPage(ex, "standIn.loadProtocol('" + name + "');");
+    }
+
+    private void hostPage(HttpExchange ex, String load) throws IOException {
         String html;
         try (InputStream in = getClass().getResourceAsStream("/luci-standin/index.html")) {
             html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        send(ex, 200, "text/html; charset=utf-8", html.replace("@VIEW@", String.valueOf(action.get("path"))));
+        send(ex, 200, "text/html; charset=utf-8", html.replace("@LOAD@", load));
     }
 
     private void resource(HttpExchange ex) throws IOException {

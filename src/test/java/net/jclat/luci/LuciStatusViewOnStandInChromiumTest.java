@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -36,8 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * flow through the CLAT.
  */
 class LuciStatusViewOnStandInChromiumTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String INSTANCE = "[data-instance='clat'] ";
 
     private CpeLab lab;
@@ -48,7 +42,7 @@ class LuciStatusViewOnStandInChromiumTest {
     @BeforeEach
     void build() throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(HeadlessChromium.available(),
                 "needs Debian's chromium and chromium-driver (bin/jclat-setup installs them)");
         work = Files.createTempDirectory("jclat-luci");
         Path statusDir = Files.createDirectory(work.resolve("run"));
@@ -57,15 +51,7 @@ class LuciStatusViewOnStandInChromiumTest {
         lab.startDaemon(List.of("--pref64", "2001:db8:64::/96", "--clat-v6", "2001:db8:100::c"));
         lab.awaitStatus("\"state\":\"running\"", 10);
         server = new LuciStandInServer(new RpcdPlugin(RpcdPlugin.Shell.dash(), statusDir));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // As root chromium needs --no-sandbox; a profile of its own so parallel runs do not meet.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1200,2400", "--user-data-dir=" + work.resolve("profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogFile(work.resolve("chromedriver.log").toFile()).build();
-        driver = new ChromeDriver(service, options);
+        driver = HeadlessChromium.start(work);
     }
 
     @AfterEach
