@@ -160,8 +160,9 @@ class RpcdPluginNamespaceTest {
     }
 
     @Test
-    void thePluginIsShellcheckClean() throws Exception {
-        Netns.Result r = Netns.exec(30, "shellcheck", "-s", "sh", RpcdPlugin.SCRIPT.toString());
+    void thePackagesShellFilesAreShellcheckClean() throws Exception {
+        Netns.Result r = Netns.exec(30, "shellcheck", "-s", "sh", RpcdPlugin.SCRIPT.toString(),
+                RpcdPlugin.PACKAGE.resolve("root/etc/uci-defaults/80_luci-jclat").toString());
         assertEquals(0, r.code(), r.output());
     }
 }
