@@ -2,6 +2,7 @@ package net.jclat.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import net.jclat.tun.TunIo;
 import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.EamEntry;
 import net.jclat.xlat.Ipv4Prefix;
@@ -20,6 +21,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param icmpErrorsPerSecond rate limit of the ICMP errors each worker originates; 0 = no limit
  * @param controlSocket the Unix socket {@code jclat status} and {@code jclat reload} talk to
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
+ * @param tunIo how packets move through the TUN: Netty's JNI, the JDK's FileChannel, or auto
  */
 public record RunConfig(
         String uplink,
@@ -43,5 +45,6 @@ public record RunConfig(
         String syslog,
         boolean nativeIpv4Standby,
         int icmpErrorsPerSecond,
-        Path controlSocket) {
+        Path controlSocket,
+        TunIo tunIo) {
 }
