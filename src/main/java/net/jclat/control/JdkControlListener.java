@@ -24,7 +24,8 @@ import org.tinylog.Logger;
  * The control socket on the JDK's own AF_UNIX channels (Java 16+), for when Netty's native library cannot
  * load: one thread, one selector, non-blocking connections. The caller's user comes from SO_PEERCRED
  * ({@link ExtendedSocketOptions#SO_PEERCRED}); only root is answered. A connection that has not finished
- * within a few seconds is dropped, so a stalled caller cannot hold the socket.
+ * within a few seconds is dropped, so a stalled caller cannot hold the socket. A refusal is sent once the
+ * request line is in: closing a Unix socket with unread data resets it, and the caller would see only that.
  */
 final class JdkControlListener implements ControlServer.Listener {
     private static final long CONNECTION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -41,6 +42,8 @@ final class JdkControlListener implements ControlServer.Listener {
         final SocketChannel channel;
         final long deadline = System.nanoTime() + CONNECTION_TIMEOUT_NANOS;
         final ByteBuffer request = ByteBuffer.allocate(ControlServer.MAX_REQUEST + 1);
+        /** Set for a caller that is not root: the answer once its request line is in (see below). */
+        Reply refusal;
         ByteBuffer reply;
 
         Connection(SocketChannel channel) {
@@ -121,17 +124,18 @@ final class JdkControlListener implements ControlServer.Listener {
             return;
         }
         ch.configureBlocking(false);
-        SelectionKey key = ch.register(selector, SelectionKey.OP_READ, new Connection(ch));
+        Connection c = new Connection(ch);
+        ch.register(selector, SelectionKey.OP_READ, c);
         UnixDomainPrincipal peer;
         try {
             peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
         } catch (IOException | UnsupportedOperationException e) {
-            respond(key, new Reply(1, "cannot read the caller's credentials: " + e.getMessage()));
+            c.refusal = new Reply(1, "cannot read the caller's credentials: " + e.getMessage());
             return;
         }
         if (!peer.user().equals(root)) {
             Logger.warn("control socket: refused a caller running as user {}", peer.user().getName());
-            respond(key, ControlServer.NOT_ROOT);
+            c.refusal = ControlServer.NOT_ROOT;
         }
     }
 
@@ -144,12 +148,13 @@ final class JdkControlListener implements ControlServer.Listener {
         byte[] bytes = c.request.array();
         for (int i = 0; i < c.request.position(); i++) {
             if (bytes[i] == '\n') {
-                respond(key, ControlServer.answer(handler, new String(bytes, 0, i, StandardCharsets.UTF_8)));
+                respond(key, c.refusal != null ? c.refusal
+                        : ControlServer.answer(handler, new String(bytes, 0, i, StandardCharsets.UTF_8)));
                 return;
             }
         }
         if (!c.request.hasRemaining()) {
-            respond(key, ControlServer.TOO_LONG);
+            respond(key, c.refusal != null ? c.refusal : ControlServer.TOO_LONG);
         }
     }
 
@@ -164,7 +169,13 @@ final class JdkControlListener implements ControlServer.Listener {
         Connection c = (Connection) key.attachment();
         c.channel.write(c.reply);
         if (!c.reply.hasRemaining()) {
-            drop(key); // one request, one reply: the caller reads to end of stream
+            // One request, one reply: the caller reads to end of stream. What it sent beyond the request is
+            // read first, since closing with unread data would reset the connection under the reply.
+            c.request.clear();
+            while (c.channel.read(c.request) > 0) {
+                c.request.clear();
+            }
+            drop(key);
         }
     }
 

@@ -54,10 +54,14 @@ final class NettyControlListener implements ControlServer.Listener {
         }
     }
 
-    /** Reads one line, refuses non-root peers, answers, closes. */
+    /**
+     * Reads one line, answers (refusing non-root peers), closes. A refusal also waits for the request line:
+     * closing a Unix socket with unread data resets it, and the caller would see that instead of the reason.
+     */
     private static final class RequestHandler extends ChannelInboundHandlerAdapter {
         private final Function<String, Reply> handler;
         private final StringBuilder line = new StringBuilder();
+        private Reply refusal;
 
         RequestHandler(Function<String, Reply> handler) {
             this.handler = handler;
@@ -69,10 +73,10 @@ final class NettyControlListener implements ControlServer.Listener {
                 int uid = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
                 if (uid != 0) {
                     Logger.warn("control socket: refused a caller with uid {}", uid);
-                    answer(ctx, ControlServer.NOT_ROOT);
+                    refusal = ControlServer.NOT_ROOT;
                 }
             } catch (IOException e) {
-                answer(ctx, new Reply(1, "cannot read the caller's credentials: " + e.getMessage()));
+                refusal = new Reply(1, "cannot read the caller's credentials: " + e.getMessage());
             }
         }
 
@@ -86,11 +90,11 @@ final class NettyControlListener implements ControlServer.Listener {
                 while (in.isReadable()) {
                     char c = (char) in.readByte();
                     if (c == '\n') {
-                        answer(ctx, ControlServer.answer(handler, line.toString()));
+                        answer(ctx, refusal != null ? refusal : ControlServer.answer(handler, line.toString()));
                         return;
                     }
                     if (line.length() >= ControlServer.MAX_REQUEST) {
-                        answer(ctx, ControlServer.TOO_LONG);
+                        answer(ctx, refusal != null ? refusal : ControlServer.TOO_LONG);
                         return;
                     }
                     line.append(c);

@@ -26,6 +26,7 @@ public final class CpeLab implements AutoCloseable {
     public final String srv;
     public final Path status;
     private Process daemon;
+    private List<String> jvmOptions = List.of();
 
     private CpeLab() throws IOException {
         net = new Netns();
@@ -99,13 +100,21 @@ public final class CpeLab implements AutoCloseable {
         return cmd;
     }
 
+    /** JVM options for the daemons this lab starts from now on (e.g. to run without Netty's native library). */
+    public CpeLab jvmOptions(String... options) {
+        jvmOptions = List.of(options);
+        return this;
+    }
+
     /**
      * Starts {@code jclat run --uplink wan0 --workers 2 --status-file ...} plus {@code flags} in the CPE
      * namespace and waits for its status file.
      */
     public Process startDaemon(List<String> flags) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cpe));
-        cmd.addAll(jclat("run", "--uplink", "wan0", "--workers", "2", "--status-file", status.toString()));
+        List<String> java = jclat("run", "--uplink", "wan0", "--workers", "2", "--status-file", status.toString());
+        java.addAll(1, jvmOptions);
+        cmd.addAll(java);
         if (!flags.contains("--control-socket") && !flags.contains("--config")) {
             // Its own socket, so a test never meets a jclat running elsewhere on this machine (the lab).
             cmd.addAll(List.of("--control-socket", controlSocket().toString()));
