@@ -27,6 +27,7 @@ public final class CpeLab implements AutoCloseable {
     public final Path status;
     private Process daemon;
     private List<String> jvmOptions = List.of();
+    private List<String> launcher;
 
     private CpeLab() throws IOException {
         net = new Netns();
@@ -107,12 +108,25 @@ public final class CpeLab implements AutoCloseable {
     }
 
     /**
+     * Runs the daemons this lab starts with another Java command instead of the test classpath: e.g.
+     * {@code [jre/bin/java, -jar, target/jclat.jar]} to test a runtime built for OpenWrt.
+     */
+    public CpeLab launcher(List<String> javaCommand) {
+        launcher = List.copyOf(javaCommand);
+        return this;
+    }
+
+    /**
      * Starts {@code jclat run --uplink wan0 --workers 2 --status-file ...} plus {@code flags} in the CPE
      * namespace and waits for its status file.
      */
     public Process startDaemon(List<String> flags) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cpe));
         List<String> java = jclat("run", "--uplink", "wan0", "--workers", "2", "--status-file", status.toString());
+        if (launcher != null) {
+            java.subList(0, 5).clear(); // java, -XX:+UseSerialGC, -cp, CLASSPATH, Main
+            java.addAll(0, launcher);
+        }
         java.addAll(1, jvmOptions);
         cmd.addAll(java);
         if (!flags.contains("--control-socket") && !flags.contains("--config")) {
