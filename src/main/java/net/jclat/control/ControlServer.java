@@ -56,8 +56,8 @@ public final class ControlServer implements AutoCloseable {
         return start(path, handler, Transport.available());
     }
 
-    /** As {@link #start(Path, Function)} on the given transport. */
-    public static ControlServer start(Path path, Function<String, Reply> handler, Transport transport)
+    /** As {@link #start(Path, Function)} on the given transport (tests use both). */
+    static ControlServer start(Path path, Function<String, Reply> handler, Transport transport)
             throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (ControlClient.answers(path)) {
