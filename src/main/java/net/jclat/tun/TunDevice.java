@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * A Linux TUN device opened with one file descriptor per queue (IFF_MULTI_QUEUE), raw IP with no packet
  * information header (IFF_NO_PI). Attaches to an existing device of that name or creates one
- * (Documentation/networking/tuntap.rst). Knows nothing about IP.
+ * (Documentation/networking/tuntap.rst). Each queue's packets move through Netty's JNI or, where its native
+ * library cannot load, the JDK's FileChannel ({@link TunIo}). Knows nothing about IP.
  */
 public final class TunDevice implements AutoCloseable {
     // linux/if_tun.h
