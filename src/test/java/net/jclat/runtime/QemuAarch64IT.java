@@ -179,10 +179,10 @@ class QemuAarch64IT {
     void runTranslatesALanPingOnAarch64(String tunIo) throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
         try (CpeLab lab = CpeLab.build()) {
-            lab.launcher(arm64());
+            lab.launcher(arm64()).startTimeout(120); // every instruction emulated, on a shared machine
             lab.startDaemon(List.of("--pref64", "2001:db8:64::/96", "--mode", "prefix", "--map",
                     "192.168.1.0/24=2001:db8:50::/96", "--tun-io", tunIo));
-            lab.awaitStatus("\"state\":\"running\"", 60);
+            lab.awaitStatus("\"state\":\"running\"", 120);
             Netns.Result ping = lab.lanPing();
             assertEquals(0, ping.code(), ping.output() + lab.log());
             Netns.Result status = run(arm64("status", "--socket", lab.controlSocket().toString()));

@@ -28,6 +28,7 @@ public final class CpeLab implements AutoCloseable {
     private Process daemon;
     private List<String> jvmOptions = List.of();
     private List<String> launcher;
+    private int startSeconds = 15;
 
     private CpeLab() throws IOException {
         net = new Netns();
@@ -116,6 +117,12 @@ public final class CpeLab implements AutoCloseable {
         return this;
     }
 
+    /** How long {@link #startDaemon} waits for the status file (an emulated JVM needs longer). */
+    public CpeLab startTimeout(int seconds) {
+        startSeconds = seconds;
+        return this;
+    }
+
     /**
      * Starts {@code jclat run --uplink wan0 --workers 2 --status-file ...} plus {@code flags} in the CPE
      * namespace and waits for its status file.
@@ -136,10 +143,10 @@ public final class CpeLab implements AutoCloseable {
         cmd.addAll(flags);
         daemon = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(logFile().toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(startSeconds);
         while (!Files.exists(status)) {
             assertTrue(daemon.isAlive(), "jclat exited early: " + log());
-            assertTrue(System.nanoTime() < deadline, "no status file after 15 s: " + log());
+            assertTrue(System.nanoTime() < deadline, "no status file after " + startSeconds + " s: " + log());
             Thread.sleep(100);
         }
         return daemon;
