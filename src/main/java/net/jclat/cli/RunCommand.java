@@ -16,8 +16,8 @@ final class RunCommand {
                              [--translator-v4 X[/N]] [--translator-v6 Y] [--ipv4-mtu N] [--lowest-ipv6-mtu N]
                              [--route-metric N] [--route-v4 PFX]... [--udp-zero-checksum drop|compute]
                              [--hairpinning on|off] [--icmp-errors-per-second N] [--status-file PATH]
-                             [--syslog HOST[:PORT]] [--control-socket PATH] [--config FILE]
-                             [--metrics-listen 127.0.0.1:PORT]
+                             [--syslog HOST[:PORT]] [--control-socket PATH] [--tun-io netty|filechannel|auto]
+                             [--metrics-listen 127.0.0.1:PORT] [--config FILE]
               NAT64 prefix:  [--pref64 PFX]... [--pref64-source static,ra,dns] [--dns SERVER[:PORT]]...
                              [--dns-timeout-ms N] [--dns-retries N] [--retry-initial-s N] [--retry-max-s N]
                              [--native-ipv4-standby on|off]

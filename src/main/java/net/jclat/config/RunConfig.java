@@ -3,6 +3,7 @@ package net.jclat.config;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import net.jclat.tun.TunIo;
 import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.EamEntry;
 import net.jclat.xlat.Ipv4Prefix;
@@ -22,6 +23,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param controlSocket the Unix socket {@code jclat status} and {@code jclat reload} talk to
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
  * @param metricsListen loopback address and port of the Prometheus endpoint, or null when it is off
+ * @param tunIo how packets move through the TUN: Netty's JNI, the JDK's FileChannel, or auto
  */
 public record RunConfig(
         String uplink,
@@ -46,5 +48,6 @@ public record RunConfig(
         boolean nativeIpv4Standby,
         int icmpErrorsPerSecond,
         Path controlSocket,
-        InetSocketAddress metricsListen) {
+        InetSocketAddress metricsListen,
+        TunIo tunIo) {
 }

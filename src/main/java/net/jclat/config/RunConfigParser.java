@@ -12,6 +12,7 @@ import java.util.List;
 import net.jclat.discovery.DnsServer;
 import net.jclat.discovery.PlatProbe;
 import net.jclat.discovery.PrefixSource;
+import net.jclat.tun.TunIo;
 import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.EamEntry;
 import net.jclat.xlat.Ipv4Prefix;
@@ -59,6 +60,7 @@ public final class RunConfigParser {
     private Path statusFile;
     private boolean hairpinning = true;
     private String syslog;
+    private TunIo tunIo = TunIo.AUTO;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -153,6 +155,7 @@ public final class RunConfigParser {
             case "metrics-listen" -> metricsListen = loopbackListen(key, v);
             case "hairpinning" -> hairpinning = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
+            case "tun-io" -> tunIo = TunIo.parse(v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -298,6 +301,6 @@ public final class RunConfigParser {
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
-                controlSocket != null ? controlSocket : defaultControlSocket(tun), metricsListen);
+                controlSocket != null ? controlSocket : defaultControlSocket(tun), metricsListen, tunIo);
     }
 }

@@ -1,156 +1,118 @@
 package net.jclat.control;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Function;
-import org.tinylog.Logger;
 
 /**
  * The daemon's control socket: a Unix domain socket (mode 0600, and only root callers, checked by the
  * peer's credentials) where one line asks and one reply answers, then the connection closes. The reply's
- * first line is {@code OK} or {@code ERR <exit code>}, the rest is the body. One event-loop thread; the
- * handler must be quick (it reads prepared state, it never waits on the datapath).
+ * first line is {@code OK} or {@code ERR <exit code>}, the rest is the body. Served by Netty's epoll
+ * transport, or by the JDK's own AF_UNIX channels where Netty's native library cannot load (OpenWrt's
+ * musl); the handler must be quick (it reads prepared state, it never waits on the datapath).
  */
 public final class ControlServer implements AutoCloseable {
     /** Longest request line accepted; requests are single words. */
-    private static final int MAX_REQUEST = 256;
+    static final int MAX_REQUEST = 256;
 
     /** What a request gets: exit code 0 for success, and the text to print. */
     public record Reply(int code, String body) {
     }
 
-    private final Path path;
-    private final EventLoopGroup group;
-    private final Channel server;
+    /** Who serves the socket. */
+    public enum Transport {
+        /** Netty's epoll domain-socket channels (needs its native library). */
+        NETTY,
+        /** The JDK's {@code ServerSocketChannel} for AF_UNIX (Java 16+), peer checked with SO_PEERCRED. */
+        JDK;
 
-    private ControlServer(Path path, EventLoopGroup group, Channel server) {
+        /** Netty's when its native library loads, else the JDK's. */
+        public static Transport available() {
+            return Epoll.isAvailable() ? NETTY : JDK;
+        }
+    }
+
+    /** A bound, serving socket of either transport. */
+    interface Listener {
+        void close();
+    }
+
+    private final Path path;
+    private final Transport transport;
+    private final Listener listener;
+
+    private ControlServer(Path path, Transport transport, Listener listener) {
         this.path = path;
-        this.group = group;
-        this.server = server;
+        this.transport = transport;
+        this.listener = listener;
     }
 
     /** Binds {@code path} (replacing a stale socket file) and serves requests with {@code handler}. */
     public static ControlServer start(Path path, Function<String, Reply> handler) throws IOException {
+        return start(path, handler, Transport.available());
+    }
+
+    /** As {@link #start(Path, Function)} on the given transport (tests use both). */
+    static ControlServer start(Path path, Function<String, Reply> handler, Transport transport)
+            throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (ControlClient.answers(path)) {
             throw new IOException("another jclat answers on " + path + "; stop it, or give this one its own"
                     + " control-socket");
         }
         Files.deleteIfExists(path); // a socket left by a killed predecessor
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jclat-control", true),
-                EpollIoHandler.newFactory());
+        Listener listener;
         try {
-            Channel ch = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
-                    .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
-                        @Override
-                        protected void initChannel(EpollDomainSocketChannel c) {
-                            c.pipeline().addLast(new RequestHandler(handler));
-                        }
-                    })
-                    .bind(new DomainSocketAddress(path.toString())).sync().channel();
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-            return new ControlServer(path, group, ch);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully();
-            throw new IOException("interrupted while binding " + path);
-        } catch (RuntimeException | IOException e) {
-            group.shutdownGracefully();
+            listener = transport == Transport.NETTY ? NettyControlListener.bind(path, handler)
+                    : JdkControlListener.bind(path, handler);
+        } catch (IOException | RuntimeException e) {
             throw new IOException("cannot open the control socket " + path + ": " + e.getMessage(), e);
         }
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            Files.deleteIfExists(path);
+            throw new IOException("cannot restrict the control socket " + path + " to root: " + e.getMessage(), e);
+        }
+        return new ControlServer(path, transport, listener);
     }
 
     public Path path() {
         return path;
     }
 
-    /** Reads one line, refuses non-root peers, answers, closes. */
-    private static final class RequestHandler extends ChannelInboundHandlerAdapter {
-        private final Function<String, Reply> handler;
-        private final StringBuilder line = new StringBuilder();
+    public Transport transport() {
+        return transport;
+    }
 
-        RequestHandler(Function<String, Reply> handler) {
-            this.handler = handler;
+    /** The handler's reply to one request line; a handler that throws gets an internal-error reply. */
+    static Reply answer(Function<String, Reply> handler, String line) {
+        try {
+            return handler.apply(line.strip());
+        } catch (RuntimeException e) {
+            return new Reply(1, "internal error: " + e);
         }
+    }
 
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            try {
-                int uid = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
-                if (uid != 0) {
-                    Logger.warn("control socket: refused a caller with uid {}", uid);
-                    answer(ctx, new Reply(2, "permission denied: the control socket answers root only"));
-                }
-            } catch (IOException e) {
-                answer(ctx, new Reply(1, "cannot read the caller's credentials: " + e.getMessage()));
-            }
-        }
+    /** A caller that is not root gets this (and is logged by the transport, naming who it was). */
+    static final Reply NOT_ROOT = new Reply(2, "permission denied: the control socket answers root only");
 
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf in = (ByteBuf) msg;
-            try {
-                if (!ctx.channel().isOpen()) {
-                    return;
-                }
-                while (in.isReadable()) {
-                    char c = (char) in.readByte();
-                    if (c == '\n') {
-                        Reply r;
-                        try {
-                            r = handler.apply(line.toString().strip());
-                        } catch (RuntimeException e) {
-                            r = new Reply(1, "internal error: " + e);
-                        }
-                        answer(ctx, r);
-                        return;
-                    }
-                    if (line.length() >= MAX_REQUEST) {
-                        answer(ctx, new Reply(2, "request too long"));
-                        return;
-                    }
-                    line.append(c);
-                }
-            } finally {
-                in.release();
-            }
-        }
+    static final Reply TOO_LONG = new Reply(2, "request too long");
 
-        private static void answer(ChannelHandlerContext ctx, Reply r) {
-            String head = r.code() == 0 ? "OK\n" : "ERR " + r.code() + "\n";
-            ByteBuf out = Unpooled.copiedBuffer(head + r.body() + (r.body().endsWith("\n") ? "" : "\n"),
-                    StandardCharsets.UTF_8);
-            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
+    /** The wire form: {@code OK} or {@code ERR <code>}, newline, the body ending in a newline. */
+    static byte[] encode(Reply r) {
+        String head = r.code() == 0 ? "OK\n" : "ERR " + r.code() + "\n";
+        return (head + r.body() + (r.body().endsWith("\n") ? "" : "\n")).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void close() {
-        server.close().awaitUninterruptibly(2000);
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(3000);
+        listener.close();
         try {
             Files.deleteIfExists(path);
         } catch (IOException ignored) {

@@ -37,6 +37,7 @@ import net.jclat.netlink.NetlinkException;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
 import net.jclat.tun.TunDevice;
+import net.jclat.tun.TunIo;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.EamEntry;
@@ -129,7 +130,8 @@ public final class ClatDaemon {
         if (nat != null) {
             nat.remove(); // a predecessor killed with -9 may have left it
         }
-        tun = TunDevice.open(cfg.tun(), cfg.workers());
+        tun = TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo());
+        logTunIo();
         tunIndex = RtNetlink.ifIndex(cfg.tun());
         nl.linkUp(tunIndex, tunMtu);
 
@@ -160,6 +162,9 @@ public final class ClatDaemon {
             metrics = MetricsServer.start(cfg.metricsListen(), () -> PrometheusText.render(statusFields(), counters()));
             Logger.info("Prometheus metrics at http://{}/metrics", MetricsServer.format(metrics.address()));
         }
+        boolean netty = control.transport() == ControlServer.Transport.NETTY;
+        Logger.info("control socket {} served by {}", cfg.controlSocket(), netty ? "Netty's epoll transport"
+                : "the JDK's AF_UNIX channels (Netty's native library is not available)");
         timer.scheduleAtFixedRate(this::writeStatus, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -199,6 +204,18 @@ public final class ClatDaemon {
             lastError = "cannot switch to NAT64 prefix " + (chosen == null ? "(none)" : chosen.prefix()) + ": "
                     + e.getMessage();
             Logger.error(lastError);
+        }
+    }
+
+    /** Once per start: which packet I/O the TUN uses, and why when it is not the fast one. */
+    private void logTunIo() {
+        if (tun.io() == TunIo.NETTY) {
+            Logger.info("TUN I/O: Netty's JNI file-descriptor I/O (tun-io {})", cfg.tunIo().label());
+        } else if (cfg.tunIo() == TunIo.AUTO) {
+            Logger.info("TUN I/O: the JDK's FileChannel, because Netty's epoll native library is not available"
+                    + " ({})", TunIo.nettyUnavailableReason());
+        } else {
+            Logger.info("TUN I/O: the JDK's FileChannel (tun-io filechannel)");
         }
     }
 
@@ -484,6 +501,7 @@ public final class ClatDaemon {
         f.put("tun_mtu", tunMtu);
         f.put("ipv4_mtu", ipv4Mtu);
         f.put("workers", cfg.workers());
+        f.put("tun_io", tun == null ? "" : tun.io().label());
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

@@ -32,7 +32,8 @@ final class ReloadPlan {
             new Fixed("status-file", RunConfig::statusFile),
             new Fixed("control-socket", RunConfig::controlSocket),
             new Fixed("metrics-listen", RunConfig::metricsListen),
-            new Fixed("syslog", RunConfig::syslog));
+            new Fixed("syslog", RunConfig::syslog),
+            new Fixed("tun-io", RunConfig::tunIo));
 
     /** The keys whose values differ between the running and the new configuration, in a fixed order. */
     static List<String> needsRestart(RunConfig running, RunConfig next) {

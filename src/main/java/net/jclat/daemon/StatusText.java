@@ -15,6 +15,7 @@ final class StatusText {
         line(t, "state", f.get("state") + (String.valueOf(f.get("error")).isEmpty() ? "" : " (" + f.get("error") + ")"));
         line(t, "mode", f.get("mode") + " on " + f.get("tun") + " (uplink " + f.get("uplink") + ", "
                 + f.get("workers") + " workers, MTU " + f.get("tun_mtu") + ", IPv4 MTU " + f.get("ipv4_mtu") + ")");
+        line(t, "TUN I/O", f.get("tun_io"));
         String pref = String.valueOf(f.get("pref64"));
         long expires = ((Number) f.get("pref64_expires_in")).longValue();
         line(t, "NAT64 prefix", pref.isEmpty() ? "none" : pref + " from " + f.get("pref64_source")

@@ -6,7 +6,7 @@ import com.sun.jna.Platform;
 
 /**
  * The few libc calls the TUN device needs, by JNA direct mapping. None of them is on the per-packet path:
- * packets move through Netty's JNI file-descriptor I/O (DESIGN.md: JNA costs ~180 ns a call).
+ * packets move through Netty's JNI or the JDK's FileChannel (DESIGN.md: JNA costs ~180 ns a call).
  */
 final class LibC {
     static {

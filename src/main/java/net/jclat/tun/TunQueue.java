@@ -1,39 +1,33 @@
 package net.jclat.tun;
 
 import com.sun.jna.LastErrorException;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * One queue of a TUN device: a non-blocking file descriptor read and written through Netty's JNI
- * ({@link FileDescriptor}, ~45 ns a call). When the queue is empty the owner waits in {@link #awaitReadable},
- * which costs a JNA call only when there is nothing to do.
+ * One queue of a TUN device: a non-blocking file descriptor whose packets move through a {@link QueueIo}
+ * (Netty's JNI or the JDK's FileChannel, see {@link TunIo}). When the queue is empty the owner waits in
+ * {@link #awaitReadable}, which costs a JNA call only when there is nothing to do.
  */
 public final class TunQueue {
-    static {
-        // Netty registers the JNI methods of FileDescriptor when its epoll native library loads.
-        Epoll.ensureAvailability();
-    }
-
     private final int fd;
     private final int index;
-    private final FileDescriptor io;
+    private final QueueIo io;
     private final byte[] pollFd = new byte[8];
     private volatile boolean closed;
 
-    TunQueue(int fd, int index) throws IOException {
+    TunQueue(int fd, int index, QueueIo io) throws IOException {
         this.fd = fd;
         this.index = index;
+        this.io = io;
         try {
             LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
         } catch (LastErrorException e) {
             throw new IOException("cannot make TUN queue non-blocking: " + Errno.describe(e.getErrorCode()));
         }
-        this.io = new FileDescriptor(fd);
         // struct pollfd, native byte order: fd, then events = POLLIN.
-        ByteBuffer.wrap(pollFd).order(java.nio.ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, LibC.POLLIN);
+        ByteBuffer.wrap(pollFd).order(ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, LibC.POLLIN);
     }
 
     public int index() {
@@ -70,12 +64,10 @@ public final class TunQueue {
     }
 
     void close() {
-        if (!closed) {
-            closed = true;
-            try {
-                LibC.close(fd);
-            } catch (LastErrorException ignored) {
-                // already gone: nothing more to release
+        synchronized (TunFdLookup.LOCK) { // a descriptor number freed here must not be reused mid-lookup
+            if (!closed) {
+                closed = true;
+                io.close();
             }
         }
     }

@@ -7,29 +7,38 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.List;
 import net.jclat.testsupport.Netns;
 import net.jclat.tun.TunDevice;
+import net.jclat.tun.TunIo;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.Drop;
 import net.jclat.xlat.XlatConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The datapath with a real multi-queue TUN device between real network namespaces: an IPv4-only LAN host
  * reaches a server that exists only as an IPv6 address under the NAT64 prefix, so jclat is the one
  * translator in the path. Routes are set by the test with iproute2 (jclat's own netlink setup comes with
- * {@code jclat run}).
+ * {@code jclat run}). Run once per packet I/O path: Netty's JNI and the JDK's FileChannel (the fallback
+ * where Netty's native library cannot load).
  */
+@ParameterizedClass(name = "tun-io {0}")
+@EnumSource(value = TunIo.class, names = {"NETTY", "FILECHANNEL"})
 class DatapathNamespaceTest {
+    @Parameter
+    TunIo io;
     private static Netns net;
     private static TunDevice tun;
     private static Datapath datapath;
     private static String lan;
     private static String isp;
 
-    @BeforeAll
-    static void build() throws Exception {
+    @BeforeParameterizedClassInvocation
+    static void build(TunIo io) throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
         net = new Netns();
         lan = net.add("lan");
@@ -37,7 +46,8 @@ class DatapathNamespaceTest {
         isp = net.add("isp");
         String s = net.suffix;
         String tunName = "jct" + s;
-        tun = TunDevice.open(tunName, 2);
+        tun = TunDevice.open(tunName, 2, io);
+        assertEquals(io, tun.io());
         Netns.run("ip", "link", "set", tunName, "netns", cpe);
         Netns.run("ip", "link", "add", "jl" + s, "type", "veth", "peer", "name", "jc" + s);
         Netns.run("ip", "link", "set", "jl" + s, "netns", lan, "name", "eth0");
@@ -78,16 +88,19 @@ class DatapathNamespaceTest {
         datapath.start();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void tearDown() throws Exception {
         if (datapath != null) {
             datapath.close();
+            datapath = null;
         }
         if (tun != null) {
             tun.close();
+            tun = null;
         }
         if (net != null) {
             net.close();
+            net = null;
         }
     }
 
@@ -112,7 +125,7 @@ class DatapathNamespaceTest {
     @Test
     void lanHostPingsAnIpv4AddressThatExistsOnlyBehindTheNat64Prefix() throws Exception {
         Netns.Result r = Netns.in(lan, 20, "ping", "-c", "3", "-i", "0.2", "-w", "6", "198.51.100.10");
-        assertEquals(0, r.code(), r.output() + describeCounters());
+        assertEquals(0, r.code(), io + ": " + r.output() + describeCounters());
         long[] c = datapath.counters();
         assertTrue(c[Counters.TRANSLATED_4TO6] >= 3 && c[Counters.TRANSLATED_6TO4] >= 3,
                 "both directions went through the translator");

@@ -26,6 +26,9 @@ public final class CpeLab implements AutoCloseable {
     public final String srv;
     public final Path status;
     private Process daemon;
+    private List<String> jvmOptions = List.of();
+    private List<String> launcher;
+    private int startSeconds = 15;
 
     private CpeLab() throws IOException {
         net = new Netns();
@@ -99,13 +102,40 @@ public final class CpeLab implements AutoCloseable {
         return cmd;
     }
 
+    /** JVM options for the daemons this lab starts from now on (e.g. to run without Netty's native library). */
+    public CpeLab jvmOptions(String... options) {
+        jvmOptions = List.of(options);
+        return this;
+    }
+
+    /**
+     * Runs the daemons this lab starts with another Java command instead of the test classpath: e.g.
+     * {@code [jre/bin/java, -jar, target/jclat.jar]} to test a runtime built for OpenWrt.
+     */
+    public CpeLab launcher(List<String> javaCommand) {
+        launcher = List.copyOf(javaCommand);
+        return this;
+    }
+
+    /** How long {@link #startDaemon} waits for the status file (an emulated JVM needs longer). */
+    public CpeLab startTimeout(int seconds) {
+        startSeconds = seconds;
+        return this;
+    }
+
     /**
      * Starts {@code jclat run --uplink wan0 --workers 2 --status-file ...} plus {@code flags} in the CPE
      * namespace and waits for its status file.
      */
     public Process startDaemon(List<String> flags) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cpe));
-        cmd.addAll(jclat("run", "--uplink", "wan0", "--workers", "2", "--status-file", status.toString()));
+        List<String> java = jclat("run", "--uplink", "wan0", "--workers", "2", "--status-file", status.toString());
+        if (launcher != null) {
+            java.subList(0, 5).clear(); // java, -XX:+UseSerialGC, -cp, CLASSPATH, Main
+            java.addAll(0, launcher);
+        }
+        java.addAll(1, jvmOptions);
+        cmd.addAll(java);
         if (!flags.contains("--control-socket") && !flags.contains("--config")) {
             // Its own socket, so a test never meets a jclat running elsewhere on this machine (the lab).
             cmd.addAll(List.of("--control-socket", controlSocket().toString()));
@@ -113,10 +143,10 @@ public final class CpeLab implements AutoCloseable {
         cmd.addAll(flags);
         daemon = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(logFile().toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(startSeconds);
         while (!Files.exists(status)) {
             assertTrue(daemon.isAlive(), "jclat exited early: " + log());
-            assertTrue(System.nanoTime() < deadline, "no status file after 15 s: " + log());
+            assertTrue(System.nanoTime() < deadline, "no status file after " + startSeconds + " s: " + log());
             Thread.sleep(100);
         }
         return daemon;
