@@ -20,6 +20,10 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param icmpErrorsPerSecond rate limit of the ICMP errors each worker originates; 0 = no limit
  * @param controlSocket the Unix socket {@code jclat status} and {@code jclat reload} talk to
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
+ * @param name what this CLAT is called (OpenWrt: the netifd interface); names the status file and socket
+ * @param hook a program run with the state in {@code JCLAT_*} environment variables whenever it changes, or null
+ * @param netifdManaged OpenWrt: netifd owns the TUN's IPv4 address, the routes and the firewall (pushed by the
+ *        hook); jclat owns only the TUN and the proxy NDP entry for its CLAT address
  */
 public record RunConfig(
         String uplink,
@@ -43,5 +47,8 @@ public record RunConfig(
         String syslog,
         boolean nativeIpv4Standby,
         int icmpErrorsPerSecond,
-        Path controlSocket) {
+        Path controlSocket,
+        String name,
+        Path hook,
+        boolean netifdManaged) {
 }

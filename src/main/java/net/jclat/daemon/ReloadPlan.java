@@ -31,7 +31,10 @@ final class ReloadPlan {
             new Fixed("route-v4", RunConfig::routes4),
             new Fixed("status-file", RunConfig::statusFile),
             new Fixed("control-socket", RunConfig::controlSocket),
-            new Fixed("syslog", RunConfig::syslog));
+            new Fixed("syslog", RunConfig::syslog),
+            new Fixed("name", RunConfig::name),
+            new Fixed("hook", RunConfig::hook),
+            new Fixed("netifd-managed", RunConfig::netifdManaged));
 
     /** The keys whose values differ between the running and the new configuration, in a fixed order. */
     static List<String> needsRestart(RunConfig running, RunConfig next) {
