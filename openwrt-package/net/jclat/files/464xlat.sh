@@ -121,12 +121,16 @@ $JCLAT_SCRIPT"
 
 	# jclat.script reads the zone from the environment jclat inherits.
 	proto_export "JCLAT_ZONE=${zone:-wan}"
-	local IFS='
-'
+	# One argument per line of $_jclat_cmd, taken literally (no globbing).
 	set -f
-	# shellcheck disable=SC2086 # one argument per line of $_jclat_cmd
-	proto_run_command "$cfg" "$JCLAT_BIN" $_jclat_cmd
+	IFS='
+'
+	# shellcheck disable=SC2086
+	set -- $_jclat_cmd
+	IFS=' 	
+'
 	set +f
+	proto_run_command "$cfg" "$JCLAT_BIN" "$@"
 }
 
 proto_464xlat_teardown() {
