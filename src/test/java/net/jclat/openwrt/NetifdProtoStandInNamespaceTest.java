@@ -143,6 +143,7 @@ class NetifdProtoStandInNamespaceTest {
         dns.close();
         dns = ProviderUnbound.answering(lab, PREFIX_A);
         awaitCalls("proto_init_update 464-" + iface + " 1\n", 1);
+        awaitCalls("proto_close_data\nproto_send_update " + iface + "\n", 1); // applied by the stand-in
         lab.warmUp();
         handler("teardown", "{}", "");
         awaitExit();
