@@ -13,12 +13,13 @@ import net.jclat.control.ControlServer;
  */
 final class ControlCommand {
     static final String STATUS_USAGE = """
-            usage: jclat status [--json] [--tun NAME | --socket PATH]
+            usage: jclat status [--json] [--name NAME | --tun NAME | --socket PATH]
               --json     the status as JSON (the same object as the status file)
-              --tun      the daemon running for this TUN (default clat): /var/run/jclat/NAME.sock
+              --name     the daemon run with this name (OpenWrt: the interface): /var/run/jclat/NAME.sock
+              --tun      the daemon running for this TUN (default clat), when it has no name
               --socket   the control socket's path, when it was set with control-socket""";
     static final String RELOAD_USAGE = """
-            usage: jclat reload [--tun NAME | --socket PATH]
+            usage: jclat reload [--name NAME | --tun NAME | --socket PATH]
               re-reads the daemon's flags and --config file and applies them without dropping the TUN;
               a file with an error, or a change that needs a restart, changes nothing (exit 2, with why)""";
 
@@ -38,12 +39,12 @@ final class ControlCommand {
                     }
                     json = true;
                 }
-                case "--tun", "--socket" -> {
+                case "--name", "--tun", "--socket" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(args[i] + " needs a value\n" + usage);
                     }
-                    socket = args[i].equals("--tun") ? RunConfigParser.defaultControlSocket(args[++i])
-                            : Path.of(args[++i]);
+                    socket = args[i].equals("--socket") ? Path.of(args[++i])
+                            : RunConfigParser.defaultControlSocket(args[++i]);
                 }
                 default -> throw new UsageException("unknown option '" + args[i] + "'\n" + usage);
             }

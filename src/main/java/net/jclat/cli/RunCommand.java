@@ -18,6 +18,7 @@ final class RunCommand {
                              [--hairpinning on|off] [--icmp-errors-per-second N] [--status-file PATH]
                              [--syslog HOST[:PORT]] [--control-socket PATH] [--tun-io netty|filechannel|auto]
                              [--metrics-listen 127.0.0.1:PORT] [--config FILE]
+              OpenWrt:       [--name NAME] [--hook PROGRAM] [--netifd-managed on|off]
               NAT64 prefix:  [--pref64 PFX]... [--pref64-source static,ra,dns] [--dns SERVER[:PORT]]...
                              [--dns-timeout-ms N] [--dns-retries N] [--retry-initial-s N] [--retry-max-s N]
                              [--native-ipv4-standby on|off]

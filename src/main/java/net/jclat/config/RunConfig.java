@@ -24,6 +24,10 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
  * @param metricsListen loopback address and port of the Prometheus endpoint, or null when it is off
  * @param tunIo how packets move through the TUN: Netty's JNI, the JDK's FileChannel, or auto
+ * @param name what this CLAT is called (OpenWrt: the netifd interface); names the status file and socket
+ * @param hook a program run with the state in {@code JCLAT_*} environment variables whenever it changes, or null
+ * @param netifdManaged OpenWrt: netifd owns the TUN's IPv4 address, the routes and the firewall (pushed by the
+ *        hook); jclat owns only the TUN and the proxy NDP entry for its CLAT address
  */
 public record RunConfig(
         String uplink,
@@ -49,5 +53,8 @@ public record RunConfig(
         int icmpErrorsPerSecond,
         Path controlSocket,
         InetSocketAddress metricsListen,
-        TunIo tunIo) {
+        TunIo tunIo,
+        String name,
+        Path hook,
+        boolean netifdManaged) {
 }

@@ -61,6 +61,9 @@ public final class RunConfigParser {
     private boolean hairpinning = true;
     private String syslog;
     private TunIo tunIo = TunIo.AUTO;
+    private String name;
+    private Path hook;
+    private boolean netifdManaged;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -156,13 +159,36 @@ public final class RunConfigParser {
             case "hairpinning" -> hairpinning = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
             case "tun-io" -> tunIo = TunIo.parse(v);
+            case "name" -> name = name(v);
+            case "hook" -> hook = executable(key, v);
+            case "netifd-managed" -> netifdManaged = onOff(key, v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
 
-    /** Where {@code jclat run --tun NAME} listens, and where {@code jclat status --tun NAME} looks. */
-    public static Path defaultControlSocket(String tun) {
-        return Path.of("/var/run/jclat/" + tun + ".sock");
+    private static Path executable(String key, String v) {
+        Path p = Path.of(v);
+        if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+            throw new IllegalArgumentException(key + " must be an executable file, got '" + v + "'");
+        }
+        return p;
+    }
+
+    /** A name becomes a file name (status file, socket): letters, digits, '.', '_' and '-' only. */
+    private static String name(String v) {
+        if (!v.matches("[A-Za-z0-9_.-]{1,64}") || v.startsWith(".")) {
+            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '_', '-' or '.' (not first),"
+                    + " got '" + v + "'");
+        }
+        return v;
+    }
+
+    /**
+     * Where {@code jclat run --name NAME} (or, without a name, {@code --tun NAME}) listens, and where
+     * {@code jclat status --name NAME} looks.
+     */
+    public static Path defaultControlSocket(String name) {
+        return Path.of("/var/run/jclat/" + name + ".sock");
     }
 
     /** {@code static,ra,dns} in priority order; each at most once. */
@@ -294,13 +320,15 @@ public final class RunConfigParser {
             }
         }
         List<Ipv4Prefix> r4 = routes4.isEmpty() ? List.of(Ipv4Prefix.parse("0.0.0.0/0")) : List.copyOf(routes4);
-        Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + tun + ".json");
+        String label = name != null ? name : tun;
+        Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + label + ".json");
         DiscoveryConfig discovery = new DiscoveryConfig(List.copyOf(pref64s), pref64Sources, List.copyOf(dnsServers),
                 dnsTimeoutMillis, dnsRetries, retryInitialSeconds, retryMaxSeconds, List.copyOf(probes),
                 probeIntervalSeconds, probeTimeoutMillis, probeFall, probeRise);
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
-                controlSocket != null ? controlSocket : defaultControlSocket(tun), metricsListen, tunIo);
+                controlSocket != null ? controlSocket : defaultControlSocket(label), metricsListen, tunIo, label, hook,
+                netifdManaged);
     }
 }

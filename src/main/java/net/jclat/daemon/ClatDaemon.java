@@ -86,6 +86,8 @@ public final class ClatDaemon {
     private boolean ipv4RoutesUp;
     private String lastError;
     private boolean stopped;
+    private UpdateHook hook;
+    private boolean startFailed;
 
     @FunctionalInterface
     private interface UndoStep {
@@ -109,6 +111,10 @@ public final class ClatDaemon {
         try {
             startSteps();
         } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                lastError = e.getMessage();
+                startFailed = true;
+            }
             stop();
             throw e;
         }
@@ -126,7 +132,8 @@ public final class ClatDaemon {
         ipv4Mtu = cfg.ipv4Mtu() > 0 ? cfg.ipv4Mtu() : tunMtu - 20;
         warnIfNotForwarding();
 
-        nat = cfg.mode() == Mode.NAT44 ? new Nat44Table(cfg.tun(), cfg.clatIpv4().address()) : null;
+        // Under netifd, fw4 does the SNAT to the CLAT address from the firewall data the hook pushes.
+        nat = cfg.mode() == Mode.NAT44 && !cfg.netifdManaged() ? new Nat44Table(cfg.tun(), cfg.clatIpv4().address()) : null;
         if (nat != null) {
             nat.remove(); // a predecessor killed with -9 may have left it
         }
@@ -145,6 +152,7 @@ public final class ClatDaemon {
             checkNativeIpv4(); // before the first prefix, so a dual-stack uplink never gets our route
             timer.scheduleWithFixedDelay(this::checkNativeIpv4, 1, 1, TimeUnit.SECONDS);
         }
+        hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
         discovery = new PrefixDiscovery(discoverySettings(), this::onPrefix);
         discovery.start();
         synchronized (this) {
@@ -166,6 +174,7 @@ public final class ClatDaemon {
         Logger.info("control socket {} served by {}", cfg.controlSocket(), netty ? "Netty's epoll transport"
                 : "the JDK's AF_UNIX channels (Netty's native library is not available)");
         timer.scheduleAtFixedRate(this::writeStatus, 0, 1, TimeUnit.SECONDS);
+        notifyHook();
     }
 
     private PrefixDiscovery.Settings discoverySettings() {
@@ -205,6 +214,7 @@ public final class ClatDaemon {
                     + e.getMessage();
             Logger.error(lastError);
         }
+        notifyHook();
     }
 
     /** Once per start: which packet I/O the TUN uses, and why when it is not the fast one. */
@@ -227,12 +237,12 @@ public final class ClatDaemon {
             Logger.info("CLAT IPv6 address {} chosen from {}'s /64", fmt(clatV6), cfg.uplink());
         }
         xlat = xlatConfig(pref64);
-        if (cfg.clatIpv4() != null && clatV6 != null) {
+        if (cfg.clatIpv4() != null && clatV6 != null && !cfg.netifdManaged()) {
             byte[] a = v4(cfg.clatIpv4().address());
             nl.addAddress(tunIndex, a, 32);
             undo.push(() -> nl.deleteAddress(tunIndex, a, 32));
         }
-        for (Route r : ipv6Routes()) {
+        for (Route r : cfg.netifdManaged() ? List.<Route>of() : ipv6Routes()) {
             nl.addRoute(r);
             undo.push(() -> ignoreMissing(() -> nl.deleteRoute(r)));
         }
@@ -244,8 +254,10 @@ public final class ClatDaemon {
             ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a));
             nl.addProxyNeighbour(uplinkIndex, a);
             undo.push(() -> ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a)));
-            nat.install();
-            undo.push(nat::remove);
+            if (nat != null) {
+                nat.install();
+                undo.push(nat::remove);
+            }
         }
         datapath = new Datapath(tun, xlat);
         datapath.start();
@@ -286,7 +298,7 @@ public final class ClatDaemon {
         if (want == ipv4RoutesUp) {
             return;
         }
-        for (Route r : ipv4Routes()) {
+        for (Route r : cfg.netifdManaged() ? List.<Route>of() : ipv4Routes()) { // netifd: the hook pushes them
             if (want) {
                 nl.addRoute(r);
             } else {
@@ -298,7 +310,7 @@ public final class ClatDaemon {
 
     /** SIIT routes the NAT64 prefix itself into the TUN; it follows the prefix. */
     private void replaceSiitPrefixRoute(Pref64 p) throws IOException {
-        if (cfg.mode() != Mode.SIIT) {
+        if (cfg.mode() != Mode.SIIT || cfg.netifdManaged()) {
             return;
         }
         Route next = p == null ? null
@@ -337,6 +349,7 @@ public final class ClatDaemon {
             } catch (IOException e) {
                 Logger.error("cannot {} the IPv4 routes: {}", found ? "withdraw" : "restore", e.getMessage());
             }
+            notifyHook();
         }
     }
 
@@ -383,6 +396,63 @@ public final class ClatDaemon {
         } catch (IOException | RuntimeException e) {
             Logger.warn("cannot write status file {}: {}", cfg.statusFile(), e.getMessage());
         }
+        notifyHook(); // catches any change not announced where it happened
+    }
+
+    /** Hands the current state to the hook, if there is one; never waits (see {@link UpdateHook}). */
+    private synchronized void notifyHook() {
+        if (hook != null && !stopped) {
+            hook.offer(hookEnv(null));
+        }
+    }
+
+    /**
+     * The state as the hook's {@code JCLAT_*} environment (docs/openwrt.md). The routes are those that
+     * should lead into the TUN now: under {@code netifd-managed} the hook pushes them to netifd.
+     */
+    private synchronized Map<String, String> hookEnv(String finalState) {
+        Map<String, Object> f = statusFields();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JCLAT_NAME", cfg.name());
+        env.put("JCLAT_STATE", finalState != null ? finalState : switch (state()) {
+            case "running" -> "running";
+            case "error" -> "error";
+            case "waiting for PLAT" -> "waiting";
+            default -> "standby";
+        });
+        env.put("JCLAT_ERROR", lastError == null ? "" : lastError);
+        env.put("JCLAT_MODE", String.valueOf(f.get("mode")));
+        env.put("JCLAT_TUN", cfg.tun());
+        env.put("JCLAT_UPLINK", cfg.uplink());
+        env.put("JCLAT_PREF64", String.valueOf(f.get("pref64")));
+        env.put("JCLAT_PREF64_SOURCE", String.valueOf(f.get("pref64_source")));
+        env.put("JCLAT_CLAT_V4", String.valueOf(f.get("clat_ipv4")));
+        env.put("JCLAT_CLAT_V6", String.valueOf(f.get("clat_ipv6")));
+        env.put("JCLAT_MTU", Integer.toString(tunMtu));
+        env.put("JCLAT_IPV4_MTU", Integer.toString(ipv4Mtu));
+        env.put("JCLAT_ROUTE_METRIC", Integer.toString(cfg.routeMetric()));
+        boolean live = finalState == null && datapath != null;
+        env.put("JCLAT_IPV4_ROUTES", live && ipv4RoutesUp ? routeList(ipv4Routes()) : "");
+        List<Route> v6 = new ArrayList<>(ipv6Routes());
+        if (cfg.mode() == Mode.SIIT && prefix != null) {
+            v6.add(new Route(v6(prefix.prefix().prefix()), prefix.prefix().length(), tunIndex, 0, 0, 0));
+        }
+        env.put("JCLAT_IPV6_ROUTES", live ? routeList(v6) : "");
+        env.put("JCLAT_STATUS_FILE", cfg.statusFile().toString());
+        return env;
+    }
+
+    /** {@code a/n b/m ...}: space-separated, for a shell {@code for} loop. */
+    private static String routeList(List<Route> routes) {
+        StringBuilder b = new StringBuilder();
+        for (Route r : routes) {
+            ByteBuffer d = ByteBuffer.wrap(r.destination());
+            b.append(b.length() == 0 ? "" : " ")
+                    .append(r.destination().length == 4 ? Addresses.formatIpv4(d.getInt(0))
+                            : Addresses.formatIpv6(d.getLong(0), d.getLong(8)))
+                    .append('/').append(r.prefixLength());
+        }
+        return b.toString();
     }
 
     private synchronized long[] counters() {
@@ -437,7 +507,7 @@ public final class ClatDaemon {
                     xlat = xlatConfig(prefix == null ? null : prefix.prefix());
                     datapath.reconfigure(xlat);
                 }
-                if (ipv4RoutesUp && !oldRoutes.equals(ipv4Routes())) {
+                if (ipv4RoutesUp && !cfg.netifdManaged() && !oldRoutes.equals(ipv4Routes())) {
                     for (Route r : oldRoutes) {
                         ignoreMissing(() -> nl.deleteRoute(r));
                     }
@@ -463,6 +533,7 @@ public final class ClatDaemon {
             }
             started.start(); // the current prefix stays until the new sources choose one
         }
+        notifyHook();
         Logger.info("configuration reloaded");
         return new ControlServer.Reply(0, "reloaded");
     }
@@ -571,6 +642,16 @@ public final class ClatDaemon {
                 nl.close();
                 nl = null;
             }
+        }
+        UpdateHook h;
+        Map<String, String> last;
+        synchronized (this) {
+            h = hook;
+            hook = null;
+            last = h == null ? null : hookEnv(startFailed ? "error" : "stopped");
+        }
+        if (h != null) {
+            h.finish(last); // after the teardown, so whoever follows sees a clean device
         }
     }
 

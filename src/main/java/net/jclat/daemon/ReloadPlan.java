@@ -33,7 +33,10 @@ final class ReloadPlan {
             new Fixed("control-socket", RunConfig::controlSocket),
             new Fixed("metrics-listen", RunConfig::metricsListen),
             new Fixed("syslog", RunConfig::syslog),
-            new Fixed("tun-io", RunConfig::tunIo));
+            new Fixed("tun-io", RunConfig::tunIo),
+            new Fixed("name", RunConfig::name),
+            new Fixed("hook", RunConfig::hook),
+            new Fixed("netifd-managed", RunConfig::netifdManaged));
 
     /** The keys whose values differ between the running and the new configuration, in a fixed order. */
     static List<String> needsRestart(RunConfig running, RunConfig next) {

@@ -1,0 +1,154 @@
+#!/bin/sh
+# netifd protocol handler "464xlat" run by jclat: a drop-in for OpenWrt's own 464xlat handler (the
+# package CONFLICTS with 464xlat). netifd calls it with setup/teardown; setup starts "jclat run" as the
+# interface's command, and jclat runs /lib/netifd/jclat.script on every state change, which pushes the
+# TUN's address, routes and firewall data back to netifd. jclat itself owns only the TUN
+# (--netifd-managed on). See docs/openwrt.md.
+# shellcheck shell=dash
+
+[ -n "$INCLUDE_ONLY" ] || {
+	# IPKG_INSTROOT is empty on a router; tests point it at a stand-in root.
+	# shellcheck disable=SC1091
+	. "${IPKG_INSTROOT}/lib/functions.sh"
+	# shellcheck disable=SC1091
+	. "${IPKG_INSTROOT}/lib/functions/network.sh"
+	# shellcheck disable=SC1091
+	. "${IPKG_INSTROOT}/lib/netifd/netifd-proto.sh"
+	init_proto "$@"
+}
+
+JCLAT_BIN="${IPKG_INSTROOT}/usr/bin/jclat"
+JCLAT_SCRIPT="${IPKG_INSTROOT}/lib/netifd/jclat.script"
+
+proto_464xlat_init_config() {
+	# shellcheck disable=SC2034 # both read by netifd-proto.sh's add_protocol
+	no_device=1
+	# shellcheck disable=SC2034
+	available=1
+
+	# the options of OpenWrt's own handler
+	proto_config_add_string "ip6prefix"
+	proto_config_add_string "ip6addr"
+	proto_config_add_string "tunlink"
+	proto_config_add_string "zone"
+	proto_config_add_int "mtu"
+	# jclat's
+	proto_config_add_array "pref64"
+	proto_config_add_string "pref64_source"
+	proto_config_add_array "dns"
+	proto_config_add_string "mode"
+	proto_config_add_string "clat_v4"
+	proto_config_add_array "eam"
+	proto_config_add_array "map"
+	proto_config_add_int "workers"
+	proto_config_add_array "plat_probe"
+	proto_config_add_boolean "native_ipv4_standby"
+	proto_config_add_int "icmp_errors_per_second"
+	proto_config_add_string "config"
+}
+
+# Adds "--FLAG VALUE" to the command being built for every value of a list option.
+_jclat_list() {
+	local flag="$1" option="$2" values value
+	json_get_values values "$option"
+	for value in $values; do
+		_jclat_cmd="$_jclat_cmd
+--$flag
+$value"
+	done
+}
+
+_jclat_opt() {
+	[ -n "$2" ] || return 0
+	_jclat_cmd="$_jclat_cmd
+--$1
+$2"
+}
+
+proto_464xlat_setup() {
+	local cfg="$1"
+	local tun="464-$cfg"
+	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
+	local icmp_errors_per_second config uplink
+	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
+	json_get_vars icmp_errors_per_second config
+
+	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
+	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
+
+	if [ -z "$tunlink" ] && ! network_find_wan6 tunlink; then
+		proto_notify_error "$cfg" "NO_WAN_LINK"
+		return
+	fi
+	if ! network_get_device uplink "$tunlink" || [ -z "$uplink" ]; then
+		proto_notify_error "$cfg" "NO_WAN_DEVICE" "$tunlink"
+		return
+	fi
+	_jclat_cmd="run
+--uplink
+$uplink
+--tun
+$tun
+--name
+$cfg
+--netifd-managed
+on
+--hook
+$JCLAT_SCRIPT"
+	# A config file first: the options below override it.
+	_jclat_opt config "$config"
+	_jclat_opt clat-v6 "$ip6addr"
+	_jclat_opt ipv4-mtu "$mtu"
+	_jclat_opt mode "$mode"
+	_jclat_opt clat-v4 "$clat_v4"
+	_jclat_opt workers "$workers"
+	_jclat_opt pref64-source "$pref64_source"
+	_jclat_opt icmp-errors-per-second "$icmp_errors_per_second"
+	case "$native_ipv4_standby" in
+		0) _jclat_opt native-ipv4-standby off ;;
+		1) _jclat_opt native-ipv4-standby on ;;
+	esac
+	# OpenWrt's own 464xlat takes ip6prefix as the PLAT's (NAT64) prefix; it comes first, then the list.
+	_jclat_opt pref64 "$ip6prefix"
+	_jclat_list pref64 pref64
+	_jclat_list dns dns
+	_jclat_list eam eam
+	_jclat_list map map
+	_jclat_list plat-probe plat_probe
+
+	# jclat.script reads the zone from the environment jclat inherits.
+	proto_export "JCLAT_ZONE=${zone:-wan}"
+	# One argument per line of $_jclat_cmd, taken literally (no globbing).
+	set -f
+	IFS='
+'
+	# shellcheck disable=SC2086
+	set -- $_jclat_cmd
+	IFS=' 	
+'
+	set +f
+	proto_run_command "$cfg" "$JCLAT_BIN" "$@"
+}
+
+proto_464xlat_teardown() {
+	local cfg="$1"
+
+	# netifd passes jclat's exit status as ERROR. An exit with a status is not cured by starting again
+	# at once: say why and stay down until "ifup", rather than restart in a loop.
+	case "${ERROR:-0}" in
+		0) ;;
+		2)
+			proto_notify_error "$cfg" "JCLAT_BAD_CONFIG"
+			proto_block_restart "$cfg"
+			;;
+		*)
+			proto_notify_error "$cfg" "JCLAT_EXIT_$ERROR"
+			proto_block_restart "$cfg"
+			;;
+	esac
+	proto_kill_command "$cfg"
+}
+
+[ -n "$INCLUDE_ONLY" ] || {
+	add_protocol 464xlat
+}

@@ -1,0 +1,81 @@
+package net.jclat.openwrt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.jclat.testsupport.Netns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first-boot script uci-defaults/90-jclat against a RECORDING STAND-IN for OpenWrt's {@code uci}
+ * command (src/test/resources/openwrt-standin/bin/uci; libuci does not run on Debian), for a WAN with
+ * native IPv4, an IPv6-only WAN, and a router that already has a 464xlat interface.
+ */
+class UciDefaultsStandInTest {
+    @TempDir
+    Path dir;
+
+    private Netns.Result run(String state) throws Exception {
+        OpenWrtFiles.installStandIn(dir, "bin/uci");
+        Files.writeString(dir.resolve("state"), state);
+        return Netns.exec(30, "env", "UCI_STANDIN_DIR=" + dir, "PATH=" + dir.resolve("bin") + ":/usr/bin:/bin",
+                "sh", OpenWrtFiles.REPO.resolve("uci-defaults/90-jclat").toString());
+    }
+
+    private String state() throws Exception {
+        return Files.readString(dir.resolve("state"));
+    }
+
+    @Test
+    void anIpv6OnlyWanGetsA464xlatInterfaceOnWan6Committed() throws Exception {
+        Netns.Result r = run("network.lan=interface\nnetwork.lan.proto='static'\n"
+                + "network.wan6=interface\nnetwork.wan6.proto='dhcpv6'\n");
+        assertEquals(0, r.code(), r.output());
+        String s = state();
+        assertTrue(s.contains("network.wan464='interface'\n") && s.contains("network.wan464.proto='464xlat'\n")
+                && s.contains("network.wan464.tunlink='wan6'\n") && s.contains("network.wan464.zone='wan'\n"), s);
+        assertEquals("network\n", Files.readString(dir.resolve("committed")));
+        assertTrue(r.output().contains("added interface wan464"), r.output());
+    }
+
+    @Test
+    void aWanWithProtoNoneCountsAsIpv6OnlyAndADhcpv6InterfaceIsFoundByProtocol() throws Exception {
+        Netns.Result r = run("network.wan=interface\nnetwork.wan.proto='none'\n"
+                + "network.up6=interface\nnetwork.up6.proto='dhcpv6'\n");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(state().contains("network.wan464.tunlink='up6'\n"), state());
+    }
+
+    @Test
+    void aWanWithNativeIpv4IsLeftAlone() throws Exception {
+        String before = "network.wan=interface\nnetwork.wan.proto='dhcp'\n"
+                + "network.wan6=interface\nnetwork.wan6.proto='dhcpv6'\n";
+        Netns.Result r = run(before);
+        assertEquals(0, r.code(), r.output());
+        assertEquals(before, state());
+        assertFalse(Files.exists(dir.resolve("committed")));
+        assertTrue(r.output().contains("wan has IPv4 (proto dhcp)"), r.output());
+        assertFalse(Files.readString(dir.resolve("calls")).contains("uci set"));
+    }
+
+    @Test
+    void anExisting464xlatInterfaceIsKept() throws Exception {
+        String before = "network.wan6=interface\nnetwork.wan6.proto='dhcpv6'\n"
+                + "network.clat=interface\nnetwork.clat.proto='464xlat'\n";
+        Netns.Result r = run(before);
+        assertEquals(0, r.code(), r.output());
+        assertEquals(before, state());
+    }
+
+    @Test
+    void noIpv6UplinkAddsNothingButStillExitsZeroSoItRunsOnce() throws Exception {
+        Netns.Result r = run("network.lan=interface\nnetwork.lan.proto='static'\n");
+        assertEquals(0, r.code(), r.output());
+        assertFalse(state().contains("464xlat"));
+        assertTrue(r.output().contains("no IPv6 uplink"), r.output());
+    }
+}
