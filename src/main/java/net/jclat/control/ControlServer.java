@@ -86,6 +86,7 @@ public final class ControlServer implements AutoCloseable {
     private static final class RequestHandler extends ChannelInboundHandlerAdapter {
         private final Function<String, Reply> handler;
         private final StringBuilder line = new StringBuilder();
+        private Reply refusal;
 
         RequestHandler(Function<String, Reply> handler) {
             this.handler = handler;
@@ -97,7 +98,10 @@ public final class ControlServer implements AutoCloseable {
                 int uid = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
                 if (uid != 0) {
                     Logger.warn("control socket: refused a caller with uid {}", uid);
-                    answer(ctx, new Reply(2, "permission denied: the control socket answers root only"));
+                    // Answered once its request is read: closing with it unread would reset the connection
+                    // and the caller would never see why. A caller that sends nothing is closed anyway.
+                    refusal = new Reply(2, "permission denied: the control socket answers root only");
+                    ctx.executor().schedule(() -> ctx.close(), 2, java.util.concurrent.TimeUnit.SECONDS);
                 }
             } catch (IOException e) {
                 answer(ctx, new Reply(1, "cannot read the caller's credentials: " + e.getMessage()));
@@ -109,6 +113,11 @@ public final class ControlServer implements AutoCloseable {
             ByteBuf in = (ByteBuf) msg;
             try {
                 if (!ctx.channel().isOpen()) {
+                    return;
+                }
+                if (refusal != null) {
+                    answer(ctx, refusal);
+                    refusal = null;
                     return;
                 }
                 while (in.isReadable()) {
