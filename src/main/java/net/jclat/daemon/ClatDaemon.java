@@ -88,6 +88,13 @@ public final class ClatDaemon {
     private boolean stopped;
     private UpdateHook hook;
     private boolean startFailed;
+    private SetupWatchdog watchdog;
+    /** Counters and worker restarts of workers replaced when the TUN had to be re-created. */
+    private final long[] retiredCounters = new long[Counters.SIZE];
+    private long retiredRestarts;
+    /** The datapath was stopped for a re-creation of the TUN that has not succeeded yet. */
+    private boolean datapathRetired;
+    private int tunRecreated;
 
     @FunctionalInterface
     private interface UndoStep {
@@ -137,7 +144,7 @@ public final class ClatDaemon {
         if (nat != null) {
             nat.remove(); // a predecessor killed with -9 may have left it
         }
-        tun = TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo());
+        tun = openTun();
         logTunIo();
         tunIndex = RtNetlink.ifIndex(cfg.tun());
         nl.linkUp(tunIndex, tunMtu);
@@ -153,6 +160,8 @@ public final class ClatDaemon {
             timer.scheduleWithFixedDelay(this::checkNativeIpv4, 1, 1, TimeUnit.SECONDS);
         }
         hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
+        watchdog = new SetupWatchdog(nl);
+        timer.scheduleWithFixedDelay(this::checkSetup, 1, 1, TimeUnit.SECONDS);
         discovery = new PrefixDiscovery(discoverySettings(), this::onPrefix);
         discovery.start();
         synchronized (this) {
@@ -456,7 +465,84 @@ public final class ClatDaemon {
     }
 
     private synchronized long[] counters() {
-        return datapath == null ? new long[Counters.SIZE] : datapath.counters();
+        long[] c = datapath == null || datapathRetired ? new long[Counters.SIZE] : datapath.counters();
+        for (int i = 0; i < c.length; i++) {
+            c[i] += retiredCounters[i];
+        }
+        return c;
+    }
+
+    /** The TUN as configured; a re-created one is opened the same way as the first. */
+    private TunDevice openTun() throws IOException {
+        return TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo());
+    }
+
+    /**
+     * Once a second: the TUN, its address and routes and the proxy-NDP entry are put back if removed. Under
+     * netifd the address and routes are netifd's (pushed by the hook), so only the TUN and proxy NDP are.
+     */
+    private synchronized void checkSetup() {
+        if (stopped || tun == null) {
+            return;
+        }
+        try {
+            if (SetupWatchdog.tunGone(cfg.tun(), tunIndex)) {
+                recreateTun();
+            }
+        } catch (IOException | RuntimeException e) {
+            watchdog.problem("cannot re-create " + cfg.tun() + " (will retry every second): " + e.getMessage());
+            return;
+        }
+        boolean active = datapath != null;
+        boolean ownsRoutes = active && !cfg.netifdManaged();
+        List<Route> routes = new ArrayList<>();
+        if (ownsRoutes) {
+            routes.addAll(ipv6Routes());
+            if (siitPrefixRoute != null) {
+                routes.add(siitPrefixRoute);
+            }
+            if (ipv4RoutesUp) {
+                routes.addAll(ipv4Routes());
+            }
+        }
+        watchdog.repair(new SetupWatchdog.Owned(cfg.tun(), tunIndex, tunMtu,
+                ownsRoutes && cfg.clatIpv4() != null && clatV6 != null ? v4(cfg.clatIpv4().address()) : null, routes,
+                uplinkIndex, active && cfg.mode() == Mode.NAT44 ? v6(clatV6) : null));
+    }
+
+    /**
+     * The TUN was deleted from outside: open it again under the same name and run new workers on it with the
+     * same translator configuration; counters carry on. Address and routes follow in {@link #checkSetup}.
+     */
+    private void recreateTun() throws IOException {
+        Logger.warn("{} was deleted from outside: re-creating it", cfg.tun());
+        if (datapath != null && !datapathRetired) {
+            try {
+                datapath.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long[] c = datapath.counters();
+            for (int i = 0; i < c.length; i++) {
+                retiredCounters[i] += c[i];
+            }
+            retiredRestarts += datapath.restarts();
+            datapathRetired = true;
+        }
+        tun.close();
+        tun = openTun();
+        tunIndex = RtNetlink.ifIndex(cfg.tun());
+        nl.linkUp(tunIndex, tunMtu);
+        if (siitPrefixRoute != null) {
+            Route r = siitPrefixRoute;
+            siitPrefixRoute = new Route(r.destination(), r.prefixLength(), tunIndex, r.metric(), r.mtu(), r.advmss());
+        }
+        if (datapath != null) {
+            datapath = new Datapath(tun, xlat);
+            datapath.start();
+            datapathRetired = false;
+        }
+        tunRecreated++;
     }
 
     /** Answers one control-socket request. */
@@ -573,6 +659,8 @@ public final class ClatDaemon {
         f.put("ipv4_mtu", ipv4Mtu);
         f.put("workers", cfg.workers());
         f.put("tun_io", tun == null ? "" : tun.io().label());
+        f.put("worker_restarts", retiredRestarts + (datapath == null || datapathRetired ? 0 : datapath.restarts()));
+        f.put("tun_recreated", tunRecreated);
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

@@ -52,6 +52,8 @@ final class StatusFile {
         counter(j, "ipv4_out_bytes", counters[Counters.OUT4_BYTES]);
         counter(j, "translated_4to6", counters[Counters.TRANSLATED_4TO6]);
         counter(j, "translated_6to4", counters[Counters.TRANSLATED_6TO4]);
+        counter(j, "dropped_4to6", counters[Counters.DROPPED_4TO6]);
+        counter(j, "dropped_6to4", counters[Counters.DROPPED_6TO4]);
         counter(j, "icmp4_errors_sent", counters[Counters.ICMP4_ERRORS_SENT]);
         counter(j, "icmp6_errors_sent", counters[Counters.ICMP6_ERRORS_SENT]);
         counter(j, "icmp_errors_rate_limited", counters[Counters.ICMP_ERRORS_RATE_LIMITED]);

@@ -33,9 +33,9 @@ final class StatusText {
         line(t, "CLAT", blank(f.get("clat_ipv4")) + " <-> " + blank(f.get("clat_ipv6")));
         line(t, "uptime", f.get("uptime_seconds") + " s");
         line(t, "IPv4 -> IPv6", c[Counters.IN4_PACKETS] + " packets in (" + c[Counters.IN4_BYTES] + " bytes), "
-                + c[Counters.TRANSLATED_4TO6] + " translated");
+                + c[Counters.TRANSLATED_4TO6] + " translated, " + c[Counters.DROPPED_4TO6] + " dropped");
         line(t, "IPv6 -> IPv4", c[Counters.IN6_PACKETS] + " packets in (" + c[Counters.IN6_BYTES] + " bytes), "
-                + c[Counters.TRANSLATED_6TO4] + " translated");
+                + c[Counters.TRANSLATED_6TO4] + " translated, " + c[Counters.DROPPED_6TO4] + " dropped");
         line(t, "ICMP errors", c[Counters.ICMP4_ERRORS_SENT] + " ICMPv4 + " + c[Counters.ICMP6_ERRORS_SENT]
                 + " ICMPv6 sent, " + c[Counters.ICMP_ERRORS_RATE_LIMITED] + " rate-limited");
         StringBuilder drops = new StringBuilder();

@@ -2,10 +2,12 @@ package net.jclat.datapath;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.XlatConfig;
+import org.tinylog.Logger;
 
 /** The workers of one TUN device, one per queue, started and stopped together. */
 public final class Datapath implements AutoCloseable {
@@ -13,19 +15,43 @@ public final class Datapath implements AutoCloseable {
     private static final int JIT_WARM_UP_ROUNDS = 30_000;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile boolean closed;
 
     public Datapath(TunDevice tun, XlatConfig config) {
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config);
             workers.add(w);
-            Thread t = new Thread(w, "jclat-worker-" + q.index());
-            t.setDaemon(true);
-            threads.add(t);
+            threads.add(thread(w, q.index()));
         }
     }
 
+    /**
+     * A worker's thread. Should a bug in the core ever throw out of the loop, the same worker (its queue and
+     * counters) is run again on a new thread and the restart counted: one bad packet must not stop a queue.
+     */
+    private Thread thread(Worker w, int index) {
+        Thread t = new Thread(w, "jclat-worker-" + index);
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((dead, e) -> {
+            if (closed) {
+                return;
+            }
+            restarts.incrementAndGet();
+            Logger.error(e, "worker {} failed and is restarted", index);
+            Thread next = thread(w, index);
+            synchronized (threads) {
+                threads.set(threads.indexOf(dead), next);
+            }
+            next.start();
+        });
+        return t;
+    }
+
     public void start() {
-        threads.forEach(Thread::start);
+        synchronized (threads) {
+            threads.forEach(Thread::start);
+        }
         // Beside the workers, at low priority: it competes only with idle time.
         Thread warmUp = new Thread(new JitWarmUp(JIT_WARM_UP_ROUNDS), "jclat-jit-warm-up");
         warmUp.setDaemon(true);
@@ -45,14 +71,24 @@ public final class Datapath implements AutoCloseable {
         return sum;
     }
 
+    /** How many times a worker thread died and was started again (0 in a healthy daemon). */
+    public long restarts() {
+        return restarts.get();
+    }
+
     public List<Worker> workers() {
         return List.copyOf(workers);
     }
 
     @Override
     public void close() throws InterruptedException {
+        closed = true;
         workers.forEach(Worker::stop);
-        for (Thread t : threads) {
+        List<Thread> all;
+        synchronized (threads) {
+            all = List.copyOf(threads);
+        }
+        for (Thread t : all) {
             t.join(2000);
         }
     }

@@ -23,6 +23,7 @@ public final class RtNetlink implements AutoCloseable {
     private static final int RTA_TABLE = 15;
     private static final int RTM_NEWNEIGH = 28;
     private static final int RTM_DELNEIGH = 29;
+    private static final int RTM_GETNEIGH = 30;
     private static final int NLMSG_ERROR = 2;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
@@ -94,6 +95,15 @@ public final class RtNetlink implements AutoCloseable {
                 prefixLength, false), "adding address to link " + ifIndex);
     }
 
+    /**
+     * Adds an address only if the link lacks it (NLM_F_EXCL): true when it was missing and is now there,
+     * false when it was there already. For checking that what jclat set up is still in place.
+     */
+    public boolean addAddressIfMissing(int ifIndex, byte[] addr, int prefixLength) throws IOException {
+        return created(() -> request(address(RTM_NEWADDR, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL,
+                ifIndex, addr, prefixLength, true), "adding address to link " + ifIndex));
+    }
+
     public void deleteAddress(int ifIndex, byte[] addr, int prefixLength) throws IOException {
         request(address(RTM_DELADDR, 0, ifIndex, addr, prefixLength, true), "deleting address from link " + ifIndex);
     }
@@ -109,6 +119,29 @@ public final class RtNetlink implements AutoCloseable {
 
     public synchronized void addRoute(Route r) throws IOException {
         request(route(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, r), "adding route");
+    }
+
+    /** Adds a route only if it is missing (NLM_F_EXCL): true when it was missing and is now there. */
+    public synchronized boolean addRouteIfMissing(Route r) throws IOException {
+        return created(() -> request(route(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, r),
+                "adding route"));
+    }
+
+    @FunctionalInterface
+    private interface Request {
+        void send() throws IOException;
+    }
+
+    private static boolean created(Request r) throws IOException {
+        try {
+            r.send();
+            return true;
+        } catch (NetlinkException e) {
+            if (e.errno() == NetlinkException.EEXIST) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     public synchronized void deleteRoute(Route r) throws IOException {
@@ -186,6 +219,36 @@ public final class RtNetlink implements AutoCloseable {
 
     public void deleteProxyNeighbour(int ifIndex, byte[] ipv6) throws IOException {
         request(neighbour(RTM_DELNEIGH, 0, ifIndex, ipv6), "deleting proxy NDP entry");
+    }
+
+    /**
+     * The IPv6 addresses with a proxy neighbour entry on this link. The kernel answers "add" for an existing
+     * proxy entry with success, so the only way to know one was lost (a link going down flushes them) is to
+     * list them.
+     */
+    public synchronized java.util.List<byte[]> proxyNeighbours(int ifIndex) throws IOException {
+        // ndmsg with ndm_flags == NTF_PROXY asks for the proxy table (net/core/neighbour.c, neigh_dump_info).
+        NetlinkMessage m = new NetlinkMessage(RTM_GETNEIGH, NetlinkMessage.NLM_F_DUMP)
+                .u8(AF_INET6).u8(0).u16(0).u32(0).u16(0).u8(NTF_PROXY).u8(0);
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        exchange(m, "listing proxy NDP entries", (type, b, pos, len) -> {
+            if (type == RTM_NEWNEIGH && len >= 28 && b.getInt(pos + 20) == ifIndex) {
+                for (int a = pos + 28; a + 4 <= pos + len;) {
+                    int alen = b.getShort(a) & 0xFFFF;
+                    if (alen < 4) {
+                        break;
+                    }
+                    if ((b.getShort(a + 2) & 0x3FFF) == NDA_DST && alen == 20) {
+                        byte[] ip = new byte[16];
+                        b.get(a + 4, ip);
+                        out.add(ip);
+                    }
+                    a += (alen + 3) & ~3;
+                }
+            }
+            return type == NLMSG_DONE;
+        });
+        return out;
     }
 
     private static NetlinkMessage neighbour(int type, int flags, int ifIndex, byte[] ipv6) {

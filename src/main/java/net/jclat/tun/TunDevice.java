@@ -40,11 +40,6 @@ public final class TunDevice implements AutoCloseable {
         this.queues = queues;
     }
 
-    /** {@link #open(String, int, TunIo)} with the packet I/O chosen automatically. */
-    public static TunDevice open(String name, int queueCount) throws IOException {
-        return open(name, queueCount, TunIo.AUTO);
-    }
-
     /** Opens {@code queueCount} queues of the TUN device {@code name}, creating the device if needed. */
     public static TunDevice open(String name, int queueCount, TunIo requested) throws IOException {
         if (name.isEmpty() || name.getBytes(StandardCharsets.US_ASCII).length >= IFNAMSIZ || name.contains("/")) {

@@ -17,12 +17,15 @@ public final class Counters {
     public static final int ICMP6_ERRORS_SENT = 9;
     public static final int FRAGMENTS_MADE = 10;
     public static final int HAIRPINNED = 11;
-    /** Input packets with verdict TRANSLATED, per direction: in = translated + dropped. */
+    /** Input packets with verdict TRANSLATED, per direction: in = translated + dropped, per direction. */
     public static final int TRANSLATED_4TO6 = 12;
     public static final int TRANSLATED_6TO4 = 13;
     /** ICMP errors not sent because of the rate limit (the packet itself is counted under its drop). */
     public static final int ICMP_ERRORS_RATE_LIMITED = 14;
-    private static final int DROP_BASE = 15;
+    /** Input packets of each direction that were not translated (their reason is counted too). */
+    public static final int DROPPED_4TO6 = 15;
+    public static final int DROPPED_6TO4 = 16;
+    private static final int DROP_BASE = 17;
     public static final int SIZE = DROP_BASE + Drop.values().length;
 
     private final long[] values = new long[SIZE];

@@ -55,10 +55,18 @@ public final class Translator {
         }
         AddressMapper m = mapper;
         return switch ((buf.get(off) & 0xF0) >>> 4) {
-            case 4 -> fromIpv4.translate(m, buf, off, len, sink);
-            case 6 -> fromIpv6.translate(m, buf, off, len, sink);
+            case 4 -> counted(fromIpv4.translate(m, buf, off, len, sink), Counters.DROPPED_4TO6);
+            case 6 -> counted(fromIpv6.translate(m, buf, off, len, sink), Counters.DROPPED_6TO4);
             default -> drop(Drop.NOT_IP);
         };
+    }
+
+    /** Counts a packet that was not translated under its direction, so in = translated + dropped holds each way. */
+    private Verdict counted(Verdict v, int droppedIndex) {
+        if (v != Verdict.TRANSLATED) {
+            counters.add(droppedIndex, 1);
+        }
+        return v;
     }
 
     /** Why the last packet was dropped, or null if it was not. */

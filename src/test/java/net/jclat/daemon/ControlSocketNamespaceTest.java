@@ -92,4 +92,39 @@ class ControlSocketNamespaceTest {
         assertEquals(1, r.code(), r.output());
         assertTrue(r.output().contains("no daemon answers on " + socket), r.output());
     }
+
+    @Test
+    void jclatStatusRunByANonRootUserExitsTwoAndTheDaemonLogsTheRefusal() throws Exception {
+        // A real non-root process: the jclat CLI itself, as nobody, from a copy of the classpath it can read.
+        Path cp = Files.createTempDirectory("jclat-cp");
+        try {
+            List<String> entries = new ArrayList<>();
+            int n = 0;
+            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                Path copy = cp.resolve(n++ + "-" + Path.of(e).getFileName());
+                Netns.run("cp", "-r", e, copy.toString());
+                entries.add(copy.toString());
+            }
+            Netns.run("chmod", "-R", "a+rX", cp.toString());
+            String[] asNobody = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp",
+                String.join(java.io.File.pathSeparator, entries), "net.jclat.cli.Main", "status", "--socket",
+                socket.toString()};
+            // Mode 0600 in a root-only directory: the file system refuses first.
+            Netns.Result r = Netns.exec(30, asNobody);
+            assertEquals(2, r.code(), r.output());
+            assertTrue(r.output().contains("permission denied: the control socket " + socket + " answers root only"),
+                    r.output());
+            // Opened up by mistake: the daemon checks the caller itself (SO_PEERCRED) and says so in its log.
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            r = Netns.exec(30, asNobody);
+            assertEquals(2, r.code(), r.output());
+            assertTrue(r.output().contains("permission denied: the control socket answers root only"), r.output());
+            lab.awaitLog("control socket: refused a caller with uid 65534", 2);
+            assertEquals(0, jclat("status", "--socket", socket.toString()).code(), "root is still answered");
+        } finally {
+            Netns.run("rm", "-rf", cp.toString());
+        }
+    }
 }

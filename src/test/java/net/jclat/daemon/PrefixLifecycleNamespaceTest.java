@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import net.jclat.testsupport.CpeLab;
 import net.jclat.testsupport.Netns;
 import net.jclat.testsupport.RouterAdvertisements;
+import net.jclat.testsupport.Tayga;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,15 +147,7 @@ class PrefixLifecycleNamespaceTest {
         // Two real PLATs in the provider: TAYGA for each prefix, with its own IPv4 pool, in front of an
         // IPv4-only server 198.51.100.10. Port 7 there is closed: its RST, translated back by the PLAT,
         // proves the path through a prefix works.
-        String v4 = lab.net.add("v");
-        Netns.run("ip", "link", "add", "g" + lab.net.suffix, "type", "veth", "peer", "name", "h" + lab.net.suffix);
-        Netns.run("ip", "link", "set", "g" + lab.net.suffix, "netns", lab.isp, "name", "inet0");
-        Netns.run("ip", "link", "set", "h" + lab.net.suffix, "netns", v4, "name", "eth0");
-        CpeLab.ip(lab.isp, "addr", "add", "198.51.100.1/24", "dev", "inet0");
-        CpeLab.ip(lab.isp, "link", "set", "inet0", "up");
-        CpeLab.ip(v4, "addr", "add", "198.51.100.10/24", "dev", "eth0");
-        CpeLab.ip(v4, "link", "set", "eth0", "up");
-        CpeLab.ip(v4, "route", "add", "default", "via", "198.51.100.1");
+        lab.addIpv4Server();
         CpeLab.ip(lab.isp, "-6", "route", "del", PREFIX_A);
         CpeLab.ip(lab.isp, "-6", "route", "del", PREFIX_B);
         Path plats = Files.createTempDirectory("jclat-plats");
@@ -182,46 +175,7 @@ class PrefixLifecycleNamespaceTest {
                     && lab.log().contains("PLAT behind " + PREFIX_A + " is now healthy"), lab.log());
             lab.stopDaemon();
         } finally {
-            Tayga.stopAll(plats);
-        }
-    }
-
-    /** A real PLAT: Debian's TAYGA with a dynamic IPv4 pool, in the provider namespace. */
-    private record Tayga(String ns, Path dir) {
-        static Tayga start(String ns, Path dir, String tun, String prefix, String pool24) throws Exception {
-            Files.createDirectories(dir.resolve("data"));
-            Files.writeString(dir.resolve("tayga.conf"), "tun-device " + tun + "\nipv4-addr " + pool24 + ".1\n"
-                    + "prefix " + prefix + "\ndynamic-pool " + pool24 + ".0/24\ndata-dir " + dir.resolve("data")
-                    + "\n");
-            Netns.in(ns, 10, "tayga", "--config", dir.resolve("tayga.conf").toString(), "--mktun");
-            CpeLab.ip(ns, "link", "set", tun, "up");
-            CpeLab.ip(ns, "route", "add", pool24 + ".0/24", "dev", tun);
-            CpeLab.ip(ns, "-6", "route", "add", prefix, "dev", tun);
-            Tayga t = new Tayga(ns, dir);
-            t.restart();
-            return t;
-        }
-
-        void restart() throws IOException {
-            Netns.Result r = Netns.in(ns, 10, "tayga", "--config", dir.resolve("tayga.conf").toString(),
-                    "--pidfile", dir.resolve("pid").toString());
-            assertEquals(0, r.code(), r.output());
-        }
-
-        /** The PLAT process dies; its TUN stays, so packets to the prefix vanish as with a dead box. */
-        void stop() throws IOException {
-            Path pid = dir.resolve("pid");
-            if (Files.exists(pid)) {
-                Netns.run("kill", "-KILL", Files.readString(pid).strip());
-                Files.delete(pid);
-            }
-        }
-
-        static void stopAll(Path plats) throws IOException {
-            for (String name : List.of("a", "b")) {
-                new Tayga("", plats.resolve(name)).stop();
-            }
-            Netns.run("rm", "-rf", plats.toString());
+            Tayga.stopAll(plats, "a", "b");
         }
     }
 

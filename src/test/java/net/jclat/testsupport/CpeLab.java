@@ -84,6 +84,23 @@ public final class CpeLab implements AutoCloseable {
         ip(isp, "-6", "route", "add", "2001:db8:65::/96", "via", "2001:db8:200::2");
     }
 
+    /**
+     * An IPv4-only host 198.51.100.10 behind the provider router (its interface inet0, 198.51.100.1/24), for
+     * a real PLAT in the provider to reach; returns its namespace. The server's synthesized address stays.
+     */
+    public String addIpv4Server() throws IOException {
+        String v4 = net.add("v");
+        Netns.run("ip", "link", "add", "g" + net.suffix, "type", "veth", "peer", "name", "h" + net.suffix);
+        Netns.run("ip", "link", "set", "g" + net.suffix, "netns", isp, "name", "inet0");
+        Netns.run("ip", "link", "set", "h" + net.suffix, "netns", v4, "name", "eth0");
+        ip(isp, "addr", "add", "198.51.100.1/24", "dev", "inet0");
+        ip(isp, "link", "set", "inet0", "up");
+        ip(v4, "addr", "add", "198.51.100.10/24", "dev", "eth0");
+        ip(v4, "link", "set", "eth0", "up");
+        ip(v4, "route", "add", "default", "via", "198.51.100.1");
+        return v4;
+    }
+
     /** {@code ip -n NS ARGS...}; fails with the command's output. */
     public static void ip(String ns, String... args) throws IOException {
         String[] cmd = new String[args.length + 3];
@@ -178,6 +195,17 @@ public final class CpeLab implements AutoCloseable {
         while (!statusJson().contains(needle)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("status never contained " + needle + ": " + statusJson() + "\n" + log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits up to {@code seconds} for the daemon's log to contain {@code needle}; fails with the log. */
+    public void awaitLog(String needle, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!log().contains(needle)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the log never contained " + needle + ":\n" + log());
             }
             Thread.sleep(100);
         }

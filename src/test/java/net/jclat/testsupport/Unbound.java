@@ -24,6 +24,8 @@ public final class Unbound implements AutoCloseable {
     private final Path dir;
     private final Process process;
     public final int port;
+    private final String ns;
+    private final String address;
 
     public static boolean available() {
         return Files.isExecutable(BINARY);
@@ -34,7 +36,7 @@ public final class Unbound implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port can be taken between probe and bind
             try {
-                return new Unbound(serverLines, freePort());
+                return new Unbound(serverLines, null, "127.0.0.1", freePort());
             } catch (IOException e) {
                 last = e;
             }
@@ -42,12 +44,27 @@ public final class Unbound implements AutoCloseable {
         throw last;
     }
 
-    private Unbound(List<String> serverLines, int port) throws IOException, InterruptedException {
+    /**
+     * Starts unbound in namespace {@code ns} on {@code [ipv6]:53} (e.g. the provider's DNS in a lab), answering
+     * any IPv6 client, with these {@code server:} lines added.
+     */
+    public static Unbound startIn(String ns, String ipv6, List<String> serverLines)
+            throws IOException, InterruptedException {
+        List<String> lines = new java.util.ArrayList<>(List.of("do-ip4: no", "access-control: ::/0 allow"));
+        lines.addAll(serverLines);
+        return new Unbound(lines, ns, ipv6, 53);
+    }
+
+    private Unbound(List<String> serverLines, String ns, String address, int port)
+            throws IOException, InterruptedException {
         this.port = port;
+        this.ns = ns;
+        this.address = address;
         this.dir = Files.createTempDirectory("jclat-unbound");
         StringBuilder conf = new StringBuilder("server:\n");
         for (String line : List.of(
-                "interface: 127.0.0.1@" + port, "port: " + port, "do-ip6: no", "do-daemonize: no",
+                "interface: " + address + "@" + port, "port: " + port, ns == null ? "do-ip6: no" : "do-ip6: yes",
+                "do-daemonize: no",
                 "chroot: \"\"", "username: \"\"", "directory: \"" + dir + "\"", "pidfile: \"\"",
                 "use-syslog: no", "logfile: \"\"", "verbosity: 1", "num-threads: 1", "outgoing-range: 16",
                 "so-reuseport: no", "module-config: \"iterator\"", "do-not-query-localhost: yes",
@@ -59,8 +76,12 @@ public final class Unbound implements AutoCloseable {
         }
         conf.append("remote-control:\n  control-enable: no\n");
         Path file = Files.writeString(dir.resolve("unbound.conf"), conf.toString(), StandardCharsets.UTF_8);
-        process = new ProcessBuilder(BINARY.toString(), "-d", "-c", file.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        List<String> cmd = new java.util.ArrayList<>();
+        if (ns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", ns));
+        }
+        cmd.addAll(List.of(BINARY.toString(), "-d", "-c", file.toString()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
             if (!process.isAlive()) {
@@ -68,8 +89,8 @@ public final class Unbound implements AutoCloseable {
                 deleteDir();
                 throw new IOException("unbound exited " + process.exitValue() + ": " + log);
             }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            try {
+                listening();
                 return; // the TCP listener is opened together with the UDP one, before service starts
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
@@ -78,6 +99,16 @@ public final class Unbound implements AutoCloseable {
                 }
                 Thread.sleep(10);
             }
+        }
+    }
+
+    private void listening() throws IOException {
+        if (ns == null) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            }
+        } else if (!Netns.in(ns, 5, "ss", "-Hltn").output().contains("[" + address + "]:" + port)) {
+            throw new IOException("not listening yet");
         }
     }
 
@@ -111,6 +142,11 @@ public final class Unbound implements AutoCloseable {
             }
         }
         Files.deleteIfExists(dir);
+    }
+
+    /** SIGKILL: the server dies as in a crash; {@link #close()} still cleans up after it. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
 
     @Override
