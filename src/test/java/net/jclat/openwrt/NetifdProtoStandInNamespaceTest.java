@@ -164,6 +164,20 @@ class NetifdProtoStandInNamespaceTest {
     }
 
     @Test
+    void openWrtsIp6prefixIsTheNat64PrefixAndNeedsNoDns() throws Exception {
+        // OpenWrt's own 464xlat hands ip6prefix to nat46 as the PLAT's prefix; with no DNS64 running here,
+        // the interface can only come up if the handler passes it on as jclat's static prefix.
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6addr\":\"2001:db8:100::c\",\"ip6prefix\":\"" + PREFIX_A
+                + "\",\"pref64\":[\"" + PREFIX_B + "\"]}", "");
+        assertTrue(calls().contains(" --pref64 " + PREFIX_A + " --pref64 " + PREFIX_B + "\n"), calls());
+        awaitCalls("proto_close_data\nproto_send_update " + iface + "\n", 1);
+        Netns.Result ping = lab.lanPing();
+        assertEquals(0, ping.code(), ping.output() + command());
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
+    @Test
     void withoutAnIpv6UplinkSetupSaysSoAndStartsNothing() throws Exception {
         Files.delete(root.resolve("standin/wan6"));
         handler("setup", "{}", "");
