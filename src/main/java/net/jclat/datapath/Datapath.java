@@ -11,8 +11,11 @@ import org.tinylog.Logger;
 
 /** The workers of one TUN device, one per queue, started and stopped together. */
 public final class Datapath implements AutoCloseable {
-    /** Enough calls of each path for the C2 compiler (thresholds ~10 000 invocations). */
-    private static final int JIT_WARM_UP_ROUNDS = 30_000;
+    /**
+     * Enough calls of each path for the C2 compiler (thresholds ~10 000 invocations). The system property
+     * {@code jclat.jit-warm-up-rounds} changes it (0: no warm-up), for measuring what it costs.
+     */
+    private static final int JIT_WARM_UP_ROUNDS = Integer.getInteger("jclat.jit-warm-up-rounds", 30_000);
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
@@ -51,6 +54,9 @@ public final class Datapath implements AutoCloseable {
     public void start() {
         synchronized (threads) {
             threads.forEach(Thread::start);
+        }
+        if (JIT_WARM_UP_ROUNDS <= 0) {
+            return;
         }
         // Beside the workers, at low priority: it competes only with idle time.
         Thread warmUp = new Thread(new JitWarmUp(JIT_WARM_UP_ROUNDS), "jclat-jit-warm-up");
