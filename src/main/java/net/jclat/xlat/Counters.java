@@ -22,7 +22,11 @@ public final class Counters {
     public static final int TRANSLATED_6TO4 = 13;
     /** ICMP errors not sent because of the rate limit (the packet itself is counted under its drop). */
     public static final int ICMP_ERRORS_RATE_LIMITED = 14;
-    private static final int DROP_BASE = 15;
+    /** GSO super-packets translated whole (each counted once under IN4/IN6 too). */
+    public static final int GSO_TRANSLATED_WHOLE = 15;
+    /** GSO super-packets cut into segments in user space because they could not pass whole. */
+    public static final int GSO_SEGMENTED = 16;
+    private static final int DROP_BASE = 17;
     public static final int SIZE = DROP_BASE + Drop.values().length;
 
     private final long[] values = new long[SIZE];
