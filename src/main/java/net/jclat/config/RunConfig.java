@@ -20,6 +20,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param icmpErrorsPerSecond rate limit of the ICMP errors each worker originates; 0 = no limit
  * @param controlSocket the Unix socket {@code jclat status} and {@code jclat reload} talk to
  * @param nativeIpv4Standby stand by (withdraw the IPv4 routes) while the uplink has a native IPv4 default route
+ * @param offload virtio-net headers with checksum and segmentation offload on the TUN
  */
 public record RunConfig(
         String uplink,
@@ -43,5 +44,6 @@ public record RunConfig(
         String syslog,
         boolean nativeIpv4Standby,
         int icmpErrorsPerSecond,
-        Path controlSocket) {
+        Path controlSocket,
+        Offload offload) {
 }

@@ -55,6 +55,7 @@ public final class RunConfigParser {
     private Path statusFile;
     private boolean hairpinning = true;
     private String syslog;
+    private Offload offload = Offload.AUTO;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -148,6 +149,7 @@ public final class RunConfigParser {
             case "control-socket" -> controlSocket = Path.of(v);
             case "hairpinning" -> hairpinning = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
+            case "offload" -> offload = Offload.parse(v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -259,6 +261,6 @@ public final class RunConfigParser {
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
-                controlSocket != null ? controlSocket : defaultControlSocket(tun));
+                controlSocket != null ? controlSocket : defaultControlSocket(tun), offload);
     }
 }

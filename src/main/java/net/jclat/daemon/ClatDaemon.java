@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import net.jclat.config.ConfigException;
 import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
+import net.jclat.config.Offload;
 import net.jclat.config.RunConfig;
 import net.jclat.control.ControlServer;
 import net.jclat.datapath.Datapath;
@@ -126,7 +127,7 @@ public final class ClatDaemon {
         if (nat != null) {
             nat.remove(); // a predecessor killed with -9 may have left it
         }
-        tun = TunDevice.open(cfg.tun(), cfg.workers());
+        tun = openTun();
         tunIndex = RtNetlink.ifIndex(cfg.tun());
         nl.linkUp(tunIndex, tunMtu);
 
@@ -229,6 +230,25 @@ public final class ClatDaemon {
                 cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,
                 cfg.clatIpv4() == null ? "-" : Addresses.formatIpv4(cfg.clatIpv4().address()),
                 clatV6 == null ? "-" : fmt(clatV6), tunMtu, ipv4Mtu);
+    }
+
+    /**
+     * The TUN with virtio-net headers and the offloads the kernel accepts (offload auto/on), or plain (off).
+     * What was accepted is logged once: it decides whether 64 KiB super-packets come through.
+     */
+    private TunDevice openTun() throws IOException {
+        if (cfg.offload() == Offload.OFF) {
+            return TunDevice.open(cfg.tun(), cfg.workers());
+        }
+        TunDevice t = TunDevice.open(cfg.tun(), cfg.workers(), true);
+        int need = TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4 | TunDevice.TUN_F_TSO6;
+        if (cfg.offload() == Offload.ON && (t.offloads() & need) != need) {
+            t.close();
+            throw new IOException("offload on: the kernel accepted only '" + TunDevice.describeOffloads(t.offloads())
+                    + "' on " + cfg.tun() + " (needs csum tso4 tso6); use offload auto or off");
+        }
+        Logger.info("TUN {} offloads: {}", cfg.tun(), TunDevice.describeOffloads(t.offloads()));
+        return t;
     }
 
     /** The translator's configuration for the current settings, CLAT address and this prefix. */
@@ -477,6 +497,7 @@ public final class ClatDaemon {
         f.put("tun_mtu", tunMtu);
         f.put("ipv4_mtu", ipv4Mtu);
         f.put("workers", cfg.workers());
+        f.put("offloads", tun == null ? "" : TunDevice.describeOffloads(tun.offloads()));
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

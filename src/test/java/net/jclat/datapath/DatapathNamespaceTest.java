@@ -14,22 +14,41 @@ import net.jclat.xlat.XlatConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The datapath with a real multi-queue TUN device between real network namespaces: an IPv4-only LAN host
  * reaches a server that exists only as an IPv6 address under the NAT64 prefix, so jclat is the one
  * translator in the path. Routes are set by the test with iproute2 (jclat's own netlink setup comes with
- * {@code jclat run}).
+ * {@code jclat run}). Runs twice: plain packets ({@link WithoutOffload}) and with the TUN's virtio-net
+ * header, checksum and segmentation offload ({@link WithOffload}).
  */
-class DatapathNamespaceTest {
-    private static Netns net;
-    private static TunDevice tun;
-    private static Datapath datapath;
-    private static String lan;
-    private static String isp;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DatapathNamespaceTest {
+    private Netns net;
+    private TunDevice tun;
+    private Datapath datapath;
+    private String lan;
+    private String isp;
+
+    abstract boolean offload();
+
+    static final class WithoutOffload extends DatapathNamespaceTest {
+        @Override
+        boolean offload() {
+            return false;
+        }
+    }
+
+    static final class WithOffload extends DatapathNamespaceTest {
+        @Override
+        boolean offload() {
+            return true;
+        }
+    }
 
     @BeforeAll
-    static void build() throws Exception {
+    void build() throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
         net = new Netns();
         lan = net.add("lan");
@@ -37,7 +56,11 @@ class DatapathNamespaceTest {
         isp = net.add("isp");
         String s = net.suffix;
         String tunName = "jct" + s;
-        tun = TunDevice.open(tunName, 2);
+        tun = TunDevice.open(tunName, 2, offload());
+        if (offload()) {
+            assertTrue((tun.offloads() & TunDevice.TUN_F_TSO4) != 0, "kernel accepted TSO: "
+                    + TunDevice.describeOffloads(tun.offloads()));
+        }
         Netns.run("ip", "link", "set", tunName, "netns", cpe);
         Netns.run("ip", "link", "add", "jl" + s, "type", "veth", "peer", "name", "jc" + s);
         Netns.run("ip", "link", "set", "jl" + s, "netns", lan, "name", "eth0");
@@ -79,7 +102,7 @@ class DatapathNamespaceTest {
     }
 
     @AfterAll
-    static void tearDown() throws Exception {
+    void tearDown() throws Exception {
         if (datapath != null) {
             datapath.close();
         }
@@ -92,7 +115,7 @@ class DatapathNamespaceTest {
     }
 
     /** Non-zero counters by name, for failure messages. */
-    private static String describeCounters() {
+    private String describeCounters() {
         long[] c = datapath.counters();
         StringBuilder sb = new StringBuilder("counters:");
         for (int i = 0; i < c.length; i++) {
@@ -145,5 +168,71 @@ class DatapathNamespaceTest {
         } finally {
             srv.destroyForcibly();
         }
+    }
+
+    /**
+     * 12 MiB over TCP from the IPv6 server to the IPv4 host and 4 MiB back, byte-exact both ways. With offload
+     * the kernel hands jclat 64 KiB super-packets, which must have been translated whole.
+     */
+    @Test
+    void tcpTransfersBothWaysArriveByteExact() throws Exception {
+        // Upload first, then download: both sides blocked in sendall would deadlock.
+        String server = "import socket,hashlib\n"
+                + "s=socket.socket(socket.AF_INET6,socket.SOCK_STREAM)\n"
+                + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                + "s.bind(('2001:db8:64::c633:640a',9001))\n"
+                + "s.listen(1)\n"
+                + "data=bytes((i*13+i//251)%256 for i in range(12*1024*1024))\n"
+                + "c,a=s.accept()\n"
+                + "h=hashlib.sha256()\n"
+                + "n=0\n"
+                + "while n<4*1024*1024:\n"
+                + "    d=c.recv(65536)\n"
+                + "    if not d: break\n"
+                + "    h.update(d); n+=len(d)\n"
+                + "print(n, h.hexdigest(), flush=True)\n"
+                + "c.sendall(data)\n"
+                + "c.close()\n";
+        Process srv = new ProcessBuilder("ip", "netns", "exec", isp, "python3", "-c", server)
+                .redirectErrorStream(true).start();
+        try {
+            Thread.sleep(2500); // the server builds its 12 MiB first
+            String client = "import socket,hashlib\n"
+                    + "c=socket.create_connection(('198.51.100.10',9001),timeout=20)\n"
+                    + "up=bytes((i*5)%256 for i in range(4*1024*1024))\n"
+                    + "c.sendall(up)\n"
+                    + "h=hashlib.sha256()\n"
+                    + "n=0\n"
+                    + "while n<12*1024*1024:\n"
+                    + "    d=c.recv(65536)\n"
+                    + "    if not d: break\n"
+                    + "    h.update(d); n+=len(d)\n"
+                    + "print(n, h.hexdigest(), hashlib.sha256(up).hexdigest())\n";
+            Netns.Result r = Netns.in(lan, 60, "python3", "-c", client);
+            String expectedDown = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(pattern(12 * 1024 * 1024)));
+            String[] got = r.output().trim().split(" ");
+            assertEquals(3, got.length, r.output() + describeCounters());
+            assertEquals(12 * 1024 * 1024 + " " + expectedDown, got[0] + " " + got[1], describeCounters());
+            assertTrue(srv.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "server did not finish");
+            String serverSaw = new String(srv.getInputStream().readAllBytes()).trim();
+            assertEquals(4 * 1024 * 1024 + " " + got[2], serverSaw, describeCounters());
+            if (offload()) {
+                assertTrue(datapath.counters()[Counters.GSO_TRANSLATED_WHOLE] > 0,
+                        "super-packets went through whole: " + describeCounters());
+            } else {
+                assertEquals(0, datapath.counters()[Counters.GSO_TRANSLATED_WHOLE]);
+            }
+        } finally {
+            srv.destroyForcibly();
+        }
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ((i * 13 + i / 251) % 256);
+        }
+        return b;
     }
 }
