@@ -28,6 +28,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param hook a program run with the state in {@code JCLAT_*} environment variables whenever it changes, or null
  * @param netifdManaged OpenWrt: netifd owns the TUN's IPv4 address, the routes and the firewall (pushed by the
  *        hook); jclat owns only the TUN and the proxy NDP entry for its CLAT address
+ * @param offload virtio-net headers with checksum and segmentation offload on the TUN
  */
 public record RunConfig(
         String uplink,
@@ -56,5 +57,6 @@ public record RunConfig(
         TunIo tunIo,
         String name,
         Path hook,
-        boolean netifdManaged) {
+        boolean netifdManaged,
+        Offload offload) {
 }

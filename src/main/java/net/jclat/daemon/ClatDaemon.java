@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import net.jclat.config.ConfigException;
 import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
+import net.jclat.config.Offload;
 import net.jclat.config.RunConfig;
 import net.jclat.control.ControlServer;
 import net.jclat.control.MetricsServer;
@@ -276,6 +277,26 @@ public final class ClatDaemon {
                 clatV6 == null ? "-" : fmt(clatV6), tunMtu, ipv4Mtu);
     }
 
+    /**
+     * The TUN with virtio-net headers and the offloads the kernel accepts (offload auto/on), or plain (off).
+     * What was accepted is logged: it decides whether 64 KiB super-packets come through. A TUN re-created
+     * after it was deleted from outside is opened the same way.
+     */
+    private TunDevice openTun() throws IOException {
+        if (cfg.offload() == Offload.OFF) {
+            return TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo(), false);
+        }
+        TunDevice t = TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo(), true);
+        int need = TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4 | TunDevice.TUN_F_TSO6;
+        if (cfg.offload() == Offload.ON && (t.offloads() & need) != need) {
+            t.close();
+            throw new IOException("offload on: the kernel accepted only '" + TunDevice.describeOffloads(t.offloads())
+                    + "' on " + cfg.tun() + " (needs csum tso4 tso6); use offload auto or off");
+        }
+        Logger.info("TUN {} offloads: {}", cfg.tun(), TunDevice.describeOffloads(t.offloads()));
+        return t;
+    }
+
     /** The translator's configuration for the current settings, CLAT address and this prefix. */
     private XlatConfig xlatConfig(Pref64 pref64) {
         return XlatConfig.builder()
@@ -472,11 +493,6 @@ public final class ClatDaemon {
         return c;
     }
 
-    /** The TUN as configured; a re-created one is opened the same way as the first. */
-    private TunDevice openTun() throws IOException {
-        return TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo());
-    }
-
     /**
      * Once a second: the TUN, its address and routes and the proxy-NDP entry are put back if removed. Under
      * netifd the address and routes are netifd's (pushed by the hook), so only the TUN and proxy NDP are.
@@ -661,6 +677,7 @@ public final class ClatDaemon {
         f.put("tun_io", tun == null ? "" : tun.io().label());
         f.put("worker_restarts", retiredRestarts + (datapath == null || datapathRetired ? 0 : datapath.restarts()));
         f.put("tun_recreated", tunRecreated);
+        f.put("offloads", tun == null ? "" : TunDevice.describeOffloads(tun.offloads()));
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

@@ -59,6 +59,8 @@ final class StatusFile {
         counter(j, "icmp_errors_rate_limited", counters[Counters.ICMP_ERRORS_RATE_LIMITED]);
         counter(j, "fragments_made", counters[Counters.FRAGMENTS_MADE]);
         counter(j, "hairpinned", counters[Counters.HAIRPINNED]);
+        counter(j, "gso_translated_whole", counters[Counters.GSO_TRANSLATED_WHOLE]);
+        counter(j, "gso_segmented", counters[Counters.GSO_SEGMENTED]);
         j.setLength(j.length() - 1);
         j.append("},\"drops\":{");
         boolean any = false;

@@ -23,7 +23,7 @@ public final class Datapath implements AutoCloseable {
 
     public Datapath(TunDevice tun, XlatConfig config) {
         for (TunQueue q : tun.queues()) {
-            Worker w = new Worker(q, config);
+            Worker w = new Worker(q, config, tun.vnetHeader());
             workers.add(w);
             threads.add(thread(w, q.index()));
         }

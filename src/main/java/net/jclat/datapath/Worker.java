@@ -2,6 +2,7 @@ package net.jclat.datapath;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.PacketSink;
@@ -14,11 +15,12 @@ import net.jclat.xlat.XlatConfig;
  * counted there; an I/O error is counted here and never ends the loop.
  */
 public final class Worker implements Runnable {
-    /** Largest packet a TUN delivers without offloads: 64 KiB. */
-    static final int MAX_PACKET = 65535;
+    /** Largest packet a TUN delivers: 64 KiB (a GSO super-packet too), plus a virtio-net header. */
+    static final int MAX_PACKET = 65536 + TunDevice.VNET_HEADER_LENGTH;
     private static final int IDLE_POLL_MILLIS = 200;
 
     private final TunQueue queue;
+    private final boolean vnetHeader;
     private final Translator translator;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
     private final PacketSink writeBack = this::writeBack;
@@ -28,7 +30,13 @@ public final class Worker implements Runnable {
     private long writeErrors;
 
     public Worker(TunQueue queue, XlatConfig config) {
+        this(queue, config, false);
+    }
+
+    /** @param vnetHeader the queue's packets start with a virtio-net header (offload on) */
+    public Worker(TunQueue queue, XlatConfig config, boolean vnetHeader) {
         this.queue = queue;
+        this.vnetHeader = vnetHeader;
         this.translator = new Translator(config, new Counters());
     }
 
@@ -50,7 +58,13 @@ public final class Worker implements Runnable {
                 pause();
                 continue;
             }
-            translator.translate(buf, Translator.HEADROOM, n, writeBack);
+            if (vnetHeader) {
+                // Header at HEADROOM, IP right after it: the header of what goes out is written in front.
+                int ip = Translator.HEADROOM + TunDevice.VNET_HEADER_LENGTH;
+                translator.translateVnet(buf, ip, n - TunDevice.VNET_HEADER_LENGTH, writeBack);
+            } else {
+                translator.translate(buf, Translator.HEADROOM, n, writeBack);
+            }
         }
     }
 

@@ -30,6 +30,11 @@ public final class TunQueue {
         ByteBuffer.wrap(pollFd).order(ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, LibC.POLLIN);
     }
 
+    /** The queue's file descriptor, for device-wide ioctls. */
+    int fd() {
+        return fd;
+    }
+
     public int index() {
         return index;
     }

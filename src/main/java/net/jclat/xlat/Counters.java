@@ -25,7 +25,11 @@ public final class Counters {
     /** Input packets of each direction that were not translated (their reason is counted too). */
     public static final int DROPPED_4TO6 = 15;
     public static final int DROPPED_6TO4 = 16;
-    private static final int DROP_BASE = 17;
+    /** GSO super-packets translated whole (each counted once under IN4/IN6 too). */
+    public static final int GSO_TRANSLATED_WHOLE = 17;
+    /** GSO super-packets cut into segments in user space because they could not pass whole. */
+    public static final int GSO_SEGMENTED = 18;
+    private static final int DROP_BASE = 19;
     public static final int SIZE = DROP_BASE + Drop.values().length;
 
     private final long[] values = new long[SIZE];

@@ -30,7 +30,8 @@ public enum Drop {
     NO_PREF64("no-pref64", "no NAT64 prefix is known yet"),
     WKP_NON_GLOBAL("wkp-non-global", "Well-Known Prefix with a non-global IPv4 address (RFC 6052 §3.1)"),
     FRAGMENT_BAD("fragment-bad", "fragment offset and length exceed 65535 or are inconsistent"),
-    OVERSIZE("oversize", "larger than the translation buffer");
+    OVERSIZE("oversize", "larger than the translation buffer"),
+    VNET_BAD_HEADER("vnet-bad-header", "virtio-net header (offload state) that contradicts the packet");
 
     private final String label;
     private final String description;

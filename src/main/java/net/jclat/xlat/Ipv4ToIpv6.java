@@ -131,11 +131,13 @@ final class Ipv4ToIpv6 {
         // RFC 7915 §4.1: a Fragment Header is added when the packet is a fragment, or when DF is clear and
         // the IPv6 packet would exceed the lowest IPv6 MTU (then it is also fragmented here).
         // "with Fragment Header added to each fragment": an IPv4 fragment already needs those 8 bytes.
+        // A GSO super-packet goes by the size of one of its segments: the kernel cuts it after us.
+        int mtuPayload = t.gsoSegmentPayload > 0 ? t.gsoSegmentPayload : payloadLen;
         boolean fragmentHere = !df && Ipv6Header.LENGTH + (isFragment ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0)
-                + payloadLen > c.lowestIpv6Mtu();
+                + mtuPayload > c.lowestIpv6Mtu();
         boolean fragmentHeader = isFragment || fragmentHere;
         int v6Len = Ipv6Header.LENGTH + (fragmentHeader ? 8 : 0) + payloadLen;
-        if (!fragmentHere && v6Len > c.ipv6Mtu()) {
+        if (!fragmentHere && v6Len - payloadLen + mtuPayload > c.ipv6Mtu()) {
             if (df) {
                 // RFC 7915 §4 / RFC 1191: too big for the IPv6 next hop; tell the sender its path MTU.
                 int mtu = c.ipv6Mtu() - Ipv6Header.LENGTH + Ipv4Header.MIN_LENGTH - (fragmentHeader ? 8 : 0);
@@ -191,11 +193,19 @@ final class Ipv4ToIpv6 {
                 if (len < PseudoHeaderChecksum.fieldOffset(protocol) + 2) {
                     return Drop.L4_TRUNCATED;
                 }
-                PseudoHeaderChecksum.adjust(b, p, protocol, oldAddrSum, newAddrSum);
+                if (t.partialChecksum) {
+                    PseudoHeaderChecksum.adjustPartial(b, p, protocol, oldAddrSum, newAddrSum);
+                } else {
+                    PseudoHeaderChecksum.adjust(b, p, protocol, oldAddrSum, newAddrSum);
+                }
             }
             case PROTO_UDP -> {
                 if (len < 8) {
                     return Drop.L4_TRUNCATED;
+                }
+                if (t.partialChecksum) {
+                    PseudoHeaderChecksum.adjustPartial(b, p, protocol, oldAddrSum, newAddrSum);
+                    return null;
                 }
                 int sum = b.getShort(p + 6) & 0xFFFF;
                 if (sum == 0) {

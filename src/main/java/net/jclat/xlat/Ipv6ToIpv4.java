@@ -138,8 +138,10 @@ final class Ipv6ToIpv4 {
         if (total > 65535) {
             return t.drop(Drop.OVERSIZE);
         }
-        boolean df = !frag && total > DF_THRESHOLD;
-        if (df && total > c.ipv4Mtu()) {
+        // A GSO super-packet goes by the size of one of its segments: the kernel cuts it after us.
+        int mtuTotal = t.gsoSegmentPayload > 0 ? Ipv4Header.MIN_LENGTH + t.gsoSegmentPayload : total;
+        boolean df = !frag && mtuTotal > DF_THRESHOLD;
+        if (df && mtuTotal > c.ipv4Mtu()) {
             // RFC 7915 §5 / §7: DF is set, so the IPv6 sender learns the IPv4 next hop's MTU + 20.
             int mtu = Math.max(1280, c.ipv4Mtu() + Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH);
             return t.answered(errors.icmp6(m, b, off, end - off, false, false, IcmpMaps.V6_PACKET_TOO_BIG, 0, mtu,
@@ -147,7 +149,7 @@ final class Ipv6ToIpv4 {
         }
         if (fragOffset == 0) {
             Drop l4 = updateTransport(b, p, payloadLen, nh, Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo),
-                    Checksum.ipv4Addresses((int) src, (int) dst));
+                    Checksum.ipv4Addresses((int) src, (int) dst), t.partialChecksum);
             if (l4 != null) {
                 return t.drop(l4);
             }
@@ -161,11 +163,11 @@ final class Ipv6ToIpv4 {
             id = walkFragId & 0xFFFF;
             fragField = (more ? Ipv4Header.FLAG_MF : 0) | fragOffset >>> 3;
         } else {
-            id = t.nextIpv4Id();
+            id = t.gsoSegments > 1 ? t.nextIpv4Ids(t.gsoSegments) : t.nextIpv4Id();
             fragField = df ? Ipv4Header.FLAG_DF : 0;
         }
         int o = p - Ipv4Header.MIN_LENGTH;
-        if (total > c.ipv4Mtu()) {
+        if (mtuTotal > c.ipv4Mtu()) {
             // RFC 7915 §5.1.1: DF is clear, so the translator must fragment for the IPv4 next hop itself.
             emitFragments(c, b, p, payloadLen, tos, id, fragField, hopLimit - 1, protocol, (int) src, (int) dst,
                     sink);
@@ -244,11 +246,16 @@ final class Ipv6ToIpv4 {
      * RFC 7915 §5.5: incremental update of TCP, UDP and DCCP checksums for the address change; ICMPv6
      * echo becomes ICMPv4 echo, whose checksum no longer covers a pseudo-header.
      */
-    private static Drop updateTransport(ByteBuffer b, int p, int len, int nh, long oldAddrSum, long newAddrSum) {
+    private static Drop updateTransport(ByteBuffer b, int p, int len, int nh, long oldAddrSum, long newAddrSum,
+            boolean partial) {
         switch (nh) {
             case PROTO_TCP, PROTO_UDP, PROTO_DCCP -> {
                 if (len < PseudoHeaderChecksum.fieldOffset(nh) + 2) {
                     return Drop.L4_TRUNCATED;
+                }
+                if (partial) {
+                    PseudoHeaderChecksum.adjustPartial(b, p, nh, oldAddrSum, newAddrSum);
+                    return null;
                 }
                 if (nh == PROTO_UDP && b.getShort(p + 6) == 0) {
                     return Drop.UDP_ZERO_CHECKSUM; // RFC 8200 §8.1: invalid in IPv6
@@ -316,10 +323,14 @@ final class Ipv6ToIpv4 {
                 if (p + field + 2 > end) {
                     return t.drop(Drop.L4_TRUNCATED);
                 }
-                int sum = b.getShort(p + field) & 0xFFFF;
-                int adjusted = Checksum.adjust(sum, Ipv6Header.addressSum(oldSrcHi, oldSrcLo, oldDstHi, oldDstLo),
-                        Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo));
-                b.putShort(p + field, (short) (nh == PROTO_UDP ? Ipv4ToIpv6.nonZero(adjusted) : adjusted));
+                long oldSum = Ipv6Header.addressSum(oldSrcHi, oldSrcLo, oldDstHi, oldDstLo);
+                long newSum = Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo);
+                if (t.partialChecksum) {
+                    PseudoHeaderChecksum.adjustPartial(b, p, nh, oldSum, newSum);
+                } else {
+                    int adjusted = Checksum.adjust(b.getShort(p + field) & 0xFFFF, oldSum, newSum);
+                    b.putShort(p + field, (short) (nh == PROTO_UDP ? Ipv4ToIpv6.nonZero(adjusted) : adjusted));
+                }
             }
         }
         Ipv6Header.writeAddresses(b, off, srcHi, srcLo, dstHi, dstLo);

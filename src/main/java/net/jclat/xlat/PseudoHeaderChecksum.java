@@ -37,4 +37,15 @@ final class PseudoHeaderChecksum {
         int adjusted = Checksum.adjust(sum, oldAddrSum, newAddrSum);
         b.putShort(at, (short) (protocol == UDP ? Ipv4ToIpv6.nonZero(adjusted) : adjusted));
     }
+
+    /**
+     * Updates a partial checksum (virtio NEEDS_CSUM: the field holds the pseudo-header sum, not complemented,
+     * and the kernel or NIC adds the data and complements later): {@code fold(old + new - old addresses)}.
+     * No zero special case: here zero is just a sum, not "no checksum".
+     */
+    static void adjustPartial(ByteBuffer b, int p, int protocol, long oldAddrSum, long newAddrSum) {
+        int at = p + fieldOffset(protocol);
+        long s = (b.getShort(at) & 0xFFFF) + Checksum.fold(newAddrSum) + (~Checksum.fold(oldAddrSum) & 0xFFFF);
+        b.putShort(at, (short) Checksum.fold(s));
+    }
 }

@@ -25,6 +25,15 @@ public final class Translator {
     private volatile AddressMapper mapper;
     private Drop lastDrop;
     private int nextIpv4Id;
+    private VnetTranslator vnet;
+
+    // Offload state of the packet being translated, set only by VnetTranslator around one call.
+    /** The L4 checksum field holds a partial (pseudo-header) sum: adjust it without complementing. */
+    boolean partialChecksum;
+    /** For a GSO super-packet: L3 payload bytes of one segment, which MTU and DF decisions go by; else 0. */
+    int gsoSegmentPayload;
+    /** For a GSO super-packet: how many IPv4 packets it becomes (each takes an identification); else 1. */
+    int gsoSegments = 1;
 
     public Translator(XlatConfig config, Counters counters) {
         this(config, counters, System::nanoTime);
@@ -69,6 +78,20 @@ public final class Translator {
         return v;
     }
 
+    /**
+     * Translates a packet read from a TUN with a virtio-net header: the header is at {@code off -}
+     * {@link VirtioNetHeader#LENGTH}, the IP packet at {@code buf[off..off+len)}. A GSO super-packet is
+     * translated whole where it can be (its header rewritten for the other family) and segmented here
+     * where it cannot. Every packet handed to {@code sink} starts with its own virtio-net header:
+     * {@code sink} gets the header's offset and the header's length plus the packet's.
+     */
+    public Verdict translateVnet(ByteBuffer buf, int off, int len, PacketSink sink) {
+        if (vnet == null) {
+            vnet = new VnetTranslator(this); // once per worker: its segment buffer is 64 KiB
+        }
+        return vnet.translate(buf, off, len, sink);
+    }
+
     /** Why the last packet was dropped, or null if it was not. */
     public Drop lastDrop() {
         return lastDrop;
@@ -102,6 +125,13 @@ public final class Translator {
     /** Identification for IPv4 packets that are not fragments (RFC 7915 §5.1 leaves the generator open). */
     int nextIpv4Id() {
         return nextIpv4Id = nextIpv4Id + 1 & 0xFFFF;
+    }
+
+    /** Identification for a GSO super-packet: the kernel gives its segments this one and the next ones. */
+    int nextIpv4Ids(int count) {
+        int first = nextIpv4Id();
+        nextIpv4Id = nextIpv4Id + count - 1 & 0xFFFF;
+        return first;
     }
 
     void emit4(PacketSink sink, ByteBuffer b, int off, int len) {

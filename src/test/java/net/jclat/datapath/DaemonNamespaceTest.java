@@ -16,6 +16,8 @@ import net.jclat.testsupport.Netns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code jclat run} as a real process in a CPE namespace, between an IPv4-only LAN host and an IPv6-only
@@ -77,9 +79,10 @@ class DaemonNamespaceTest {
         labNet.warmUp();
     }
 
-    @Test
-    void nat44ModeWithAutoAddressPingsAndRemovesEverythingOnSigterm() throws Exception {
-        startDaemon("--mode", "nat44", "--clat-v6", "auto");
+    @ParameterizedTest(name = "offload {0}")
+    @ValueSource(strings = {"on", "off"})
+    void nat44ModeWithAutoAddressPingsAndRemovesEverythingOnSigterm(String offload) throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "auto", "--offload", offload);
         Netns.Result r = lanPing();
         assertEquals(0, r.code(), r.output() + log());
         String json = Files.readString(status);
@@ -92,9 +95,10 @@ class DaemonNamespaceTest {
         assertFalse(Netns.in(cpe, 5, "ip", "route").output().contains("proto 190"), "IPv4 routes removed");
     }
 
-    @Test
-    void hopLimitExpiringInTheProviderReturnsTimeExceededToTheLanHost() throws Exception {
-        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+    @ParameterizedTest(name = "offload {0}")
+    @ValueSource(strings = {"on", "off"})
+    void hopLimitExpiringInTheProviderReturnsTimeExceededToTheLanHost(String offload) throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--offload", offload);
         // TTL 3: LAN host→CPE (2), CPE→TUN→jclat (1 after translation), expires at the provider router,
         // whose ICMPv6 error is sourced from an address outside the prefix: RFC 6791 pool, 192.0.0.8.
         warmUp();
@@ -103,9 +107,10 @@ class DaemonNamespaceTest {
                 r.output() + log());
     }
 
-    @Test
-    void dfPacketTooBigForTheProviderPathReturnsFragmentationNeededWithTheIpv4Mtu() throws Exception {
-        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+    @ParameterizedTest(name = "offload {0}")
+    @ValueSource(strings = {"on", "off"})
+    void dfPacketTooBigForTheProviderPathReturnsFragmentationNeededWithTheIpv4Mtu(String offload) throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--offload", offload);
         // 1400 bytes of ICMP payload: IPv4 1428, IPv6 1448 > the provider's 1400-byte link. Its ICMPv6
         // Packet Too Big (MTU 1400) comes back as Fragmentation Needed with MTU 1400 - 20 = 1380.
         warmUp();
@@ -136,9 +141,10 @@ class DaemonNamespaceTest {
         assertEquals(0, r.code(), r.output() + log());
     }
 
-    @Test
-    void tenMebibyteHttpDownloadArrivesByteExact() throws Exception {
-        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+    @ParameterizedTest(name = "offload {0}")
+    @ValueSource(strings = {"on", "off"})
+    void tenMebibyteHttpDownloadArrivesByteExact(String offload) throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--offload", offload);
         Path dir = Files.createTempDirectory("jclat-http");
         byte[] data = new byte[10 * 1024 * 1024];
         new java.util.Random(7).nextBytes(data);
@@ -162,6 +168,15 @@ class DaemonNamespaceTest {
                     + "print(len(d), hashlib.sha256(d).hexdigest())\n";
             Netns.Result r = Netns.in(lan, 60, "python3", "-c", client);
             assertEquals(data.length + " " + expected, r.output().strip(), r.output() + log());
+            if (offload.equals("on")) {
+                // The download came through as 64 KiB super-packets translated whole (status file, each second).
+                labNet.awaitStatus("\"offloads\":\"csum tso4 tso6", 3);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (gsoTranslatedWhole() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertTrue(gsoTranslatedWhole() > 0, labNet.statusJson());
+            }
         } finally {
             p.destroyForcibly();
             Files.delete(dir.resolve("blob"));
@@ -169,9 +184,10 @@ class DaemonNamespaceTest {
         }
     }
 
-    @Test
-    void udpDatagramOf4000BytesArrivesIntact() throws Exception {
-        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c");
+    @ParameterizedTest(name = "offload {0}")
+    @ValueSource(strings = {"on", "off"})
+    void udpDatagramOf4000BytesArrivesIntact(String offload) throws Exception {
+        startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--offload", offload);
         String server = "import socket\n"
                 + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
                 + "s.bind(('" + SERVER6 + "',9000))\n"
@@ -192,6 +208,12 @@ class DaemonNamespaceTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    private long gsoTranslatedWhole() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"gso_translated_whole\":(\\d+)")
+                .matcher(labNet.statusJson());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     @Test

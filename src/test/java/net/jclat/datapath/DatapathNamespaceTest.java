@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
+import java.util.stream.Stream;
 import net.jclat.testsupport.Netns;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunIo;
@@ -17,28 +18,37 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The datapath with a real multi-queue TUN device between real network namespaces: an IPv4-only LAN host
  * reaches a server that exists only as an IPv6 address under the NAT64 prefix, so jclat is the one
  * translator in the path. Routes are set by the test with iproute2 (jclat's own netlink setup comes with
  * {@code jclat run}). Run once per packet I/O path: Netty's JNI and the JDK's FileChannel (the fallback
- * where Netty's native library cannot load).
+ * where Netty's native library cannot load), each with and without the TUN's virtio-net header,
+ * checksum and segmentation offload.
  */
-@ParameterizedClass(name = "tun-io {0}")
-@EnumSource(value = TunIo.class, names = {"NETTY", "FILECHANNEL"})
+@ParameterizedClass(name = "tun-io {0}, offload {1}")
+@MethodSource("paths")
 class DatapathNamespaceTest {
-    @Parameter
+    @Parameter(0)
     TunIo io;
+    @Parameter(1)
+    boolean offload;
     private static Netns net;
     private static TunDevice tun;
     private static Datapath datapath;
     private static String lan;
     private static String isp;
 
+    static Stream<Arguments> paths() {
+        return Stream.of(Arguments.of(TunIo.NETTY, false), Arguments.of(TunIo.NETTY, true),
+                Arguments.of(TunIo.FILECHANNEL, false), Arguments.of(TunIo.FILECHANNEL, true));
+    }
+
     @BeforeParameterizedClassInvocation
-    static void build(TunIo io) throws Exception {
+    static void build(TunIo io, boolean offload) throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
         net = new Netns();
         lan = net.add("lan");
@@ -46,8 +56,12 @@ class DatapathNamespaceTest {
         isp = net.add("isp");
         String s = net.suffix;
         String tunName = "jct" + s;
-        tun = TunDevice.open(tunName, 2, io);
+        tun = TunDevice.open(tunName, 2, io, offload);
         assertEquals(io, tun.io());
+        if (offload) {
+            assertTrue((tun.offloads() & TunDevice.TUN_F_TSO4) != 0, "kernel accepted TSO: "
+                    + TunDevice.describeOffloads(tun.offloads()));
+        }
         Netns.run("ip", "link", "set", tunName, "netns", cpe);
         Netns.run("ip", "link", "add", "jl" + s, "type", "veth", "peer", "name", "jc" + s);
         Netns.run("ip", "link", "set", "jl" + s, "netns", lan, "name", "eth0");
@@ -158,5 +172,71 @@ class DatapathNamespaceTest {
         } finally {
             srv.destroyForcibly();
         }
+    }
+
+    /**
+     * 12 MiB over TCP from the IPv6 server to the IPv4 host and 4 MiB back, byte-exact both ways. With offload
+     * the kernel hands jclat 64 KiB super-packets, which must have been translated whole.
+     */
+    @Test
+    void tcpTransfersBothWaysArriveByteExact() throws Exception {
+        // Upload first, then download: both sides blocked in sendall would deadlock.
+        String server = "import socket,hashlib\n"
+                + "s=socket.socket(socket.AF_INET6,socket.SOCK_STREAM)\n"
+                + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                + "s.bind(('2001:db8:64::c633:640a',9001))\n"
+                + "s.listen(1)\n"
+                + "data=bytes((i*13+i//251)%256 for i in range(12*1024*1024))\n"
+                + "c,a=s.accept()\n"
+                + "h=hashlib.sha256()\n"
+                + "n=0\n"
+                + "while n<4*1024*1024:\n"
+                + "    d=c.recv(65536)\n"
+                + "    if not d: break\n"
+                + "    h.update(d); n+=len(d)\n"
+                + "print(n, h.hexdigest(), flush=True)\n"
+                + "c.sendall(data)\n"
+                + "c.close()\n";
+        Process srv = new ProcessBuilder("ip", "netns", "exec", isp, "python3", "-c", server)
+                .redirectErrorStream(true).start();
+        try {
+            Thread.sleep(2500); // the server builds its 12 MiB first
+            String client = "import socket,hashlib\n"
+                    + "c=socket.create_connection(('198.51.100.10',9001),timeout=20)\n"
+                    + "up=bytes((i*5)%256 for i in range(4*1024*1024))\n"
+                    + "c.sendall(up)\n"
+                    + "h=hashlib.sha256()\n"
+                    + "n=0\n"
+                    + "while n<12*1024*1024:\n"
+                    + "    d=c.recv(65536)\n"
+                    + "    if not d: break\n"
+                    + "    h.update(d); n+=len(d)\n"
+                    + "print(n, h.hexdigest(), hashlib.sha256(up).hexdigest())\n";
+            Netns.Result r = Netns.in(lan, 60, "python3", "-c", client);
+            String expectedDown = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(pattern(12 * 1024 * 1024)));
+            String[] got = r.output().trim().split(" ");
+            assertEquals(3, got.length, r.output() + describeCounters());
+            assertEquals(12 * 1024 * 1024 + " " + expectedDown, got[0] + " " + got[1], describeCounters());
+            assertTrue(srv.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "server did not finish");
+            String serverSaw = new String(srv.getInputStream().readAllBytes()).trim();
+            assertEquals(4 * 1024 * 1024 + " " + got[2], serverSaw, describeCounters());
+            if (offload) {
+                assertTrue(datapath.counters()[Counters.GSO_TRANSLATED_WHOLE] > 0,
+                        "super-packets went through whole: " + describeCounters());
+            } else {
+                assertEquals(0, datapath.counters()[Counters.GSO_TRANSLATED_WHOLE]);
+            }
+        } finally {
+            srv.destroyForcibly();
+        }
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ((i * 13 + i / 251) % 256);
+        }
+        return b;
     }
 }

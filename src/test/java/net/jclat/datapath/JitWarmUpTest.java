@@ -28,4 +28,14 @@ class JitWarmUpTest {
         assertEquals(21, c[Counters.TRANSLATED_4TO6]);
         assertEquals(21, c[Counters.TRANSLATED_6TO4]);
     }
+
+    /** The offload path too: super-packets with partial checksums, translated whole both ways. */
+    @Test
+    void everyOffloadWarmUpPacketIsTranslatedWholeBothWays() {
+        long[] c = new long[Counters.SIZE];
+        new JitWarmUp(9).exerciseOffload(JitWarmUp.clatConfig(), JitWarmUp.CLIENT).addTo(c);
+        assertEquals(9, c[Counters.TRANSLATED_4TO6]);
+        assertEquals(9, c[Counters.TRANSLATED_6TO4]);
+        assertEquals(18, c[Counters.GSO_TRANSLATED_WHOLE]);
+    }
 }

@@ -63,7 +63,7 @@ class TunQueueNamespaceTest {
         try (Netns net = new Netns()) {
             String ns = net.add("q");
             String name = "jcq" + net.suffix;
-            try (TunDevice tun = TunDevice.open(name, 1, io)) {
+            try (TunDevice tun = TunDevice.open(name, 1, io, false)) {
                 assertEquals(io, tun.io());
                 Netns.run("ip", "link", "set", name, "netns", ns);
                 Netns.run("ip", "-n", ns, "addr", "add", "10.77.0.1/24", "dev", name);
@@ -132,8 +132,8 @@ class TunQueueNamespaceTest {
     void theFileChannelPathAttachesEachOfItsOwnDescriptorsAmongOtherOpenTuns() throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
         try (Netns net = new Netns();
-                TunDevice a = TunDevice.open("jcfa" + net.suffix, 2, TunIo.NETTY);
-                TunDevice b = TunDevice.open("jcfb" + net.suffix, 3, TunIo.FILECHANNEL)) {
+                TunDevice a = TunDevice.open("jcfa" + net.suffix, 2, TunIo.NETTY, false);
+                TunDevice b = TunDevice.open("jcfb" + net.suffix, 3, TunIo.FILECHANNEL, false)) {
             Map<String, Integer> queuesPerDevice = new HashMap<>();
             for (int fd : TunFdLookup.openDescriptors()) {
                 queuesPerDevice.merge(String.valueOf(TunFdLookup.attachedInterface(fd)), 1, Integer::sum);
