@@ -335,8 +335,9 @@ final class TranslatorFuzzHarness {
             if (mf && (e.length - ihl) % 8 != 0) {
                 throw fail("emitted IPv4 non-last fragment not a multiple of 8 bytes", p, e);
             }
-            if ((frag & 0x1FFF) * 8 + e.length - ihl > 65535) {
-                throw fail("emitted IPv4 fragment ends past 65535", p, e);
+            if ((frag & 0x1FFF) * 8 + e.length > 65535) {
+                // RFC 791 §3.1: the reassembled datagram, header included, must fit the 16-bit Total Length.
+                throw fail("emitted IPv4 fragment would reassemble past 65535 bytes", p, e);
             }
         } else if (version == 6) {
             if (e.length < 40 || u16(e, 4) != e.length - 40) {
