@@ -3,6 +3,7 @@ package net.jclat.discovery;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -108,45 +109,70 @@ public final class RaListener implements AutoCloseable {
     }
 
     private void handle(byte[] buf, Icmp6Socket.Received r, long now) {
-        long hi = bytesToLong(r.source(), 0);
-        long lo = bytesToLong(r.source(), 8);
-        String router = Addresses.formatIpv6(hi, lo);
-        if (r.truncated()) {
-            drop(Drop.TRUNCATED, router, "longer than " + Icmp6Socket.MAX_MESSAGE + " bytes");
+        Verdict v = judge(buf, r.length(), r.source(), r.hopLimit(), r.truncated(), now);
+        if (v instanceof Dropped d) {
+            drop(d.reason(), d.router(), d.why());
             return;
+        }
+        Accepted a = (Accepted) v;
+        for (String why : a.ignored()) {
+            Logger.debug("RA from {} on {}: ignored {}", a.event().router(), socket.ifname(), why);
+        }
+        accepted.incrementAndGet();
+        try {
+            consumer.accept(a.event());
+        } catch (RuntimeException e) {
+            // A failing consumer must not stop the listener: the next RA may carry what it needs.
+            Logger.error(e, "Router Advertisement consumer failed on {}", a.event());
+        }
+    }
+
+    /** What one received message comes to; {@link #judge} decides it without I/O. */
+    sealed interface Verdict permits Accepted, Dropped {
+    }
+
+    /** A valid RA: the event to report and the PREF64 options RFC 8781 says to ignore, for the log. */
+    record Accepted(RaEvent event, List<String> ignored) implements Verdict {
+    }
+
+    /** A message that is not reported, and why. */
+    record Dropped(Drop reason, String router, String why) implements Verdict {
+    }
+
+    /**
+     * Decides about one message read from the raw socket: pure, so it can be tested and fuzzed without a
+     * socket. Never throws for any bytes, source or hop limit.
+     *
+     * @param message the ICMPv6 message from its type byte, {@code length} bytes of it valid
+     * @param source the 16-byte IPv6 source address
+     * @param hopLimit the IP hop limit from the ancillary data, or {@link Icmp6Socket.Received#NO_HOP_LIMIT}
+     * @param truncated the kernel had more bytes than the buffer took
+     */
+    static Verdict judge(byte[] message, int length, byte[] source, int hopLimit, boolean truncated, long now) {
+        long hi = bytesToLong(source, 0);
+        long lo = bytesToLong(source, 8);
+        String router = Addresses.formatIpv6(hi, lo);
+        if (truncated) {
+            return new Dropped(Drop.TRUNCATED, router, "longer than " + Icmp6Socket.MAX_MESSAGE + " bytes");
         }
         // RFC 4861 §6.1.2: a node MUST silently discard an RA whose IP Source Address is not link-local or
         // whose IP Hop Limit is not 255. Only a neighbour on the link can send with 255 that arrives as 255.
-        if ((r.source()[0] & 0xFF) != 0xfe || (r.source()[1] & 0xC0) != 0x80) {
-            drop(Drop.NOT_LINK_LOCAL, router, "source is not link-local");
-            return;
+        if ((source[0] & 0xFF) != 0xfe || (source[1] & 0xC0) != 0x80) {
+            return new Dropped(Drop.NOT_LINK_LOCAL, router, "source is not link-local");
         }
-        if (r.hopLimit() == Icmp6Socket.Received.NO_HOP_LIMIT) {
-            drop(Drop.NO_HOP_LIMIT, router, "no hop limit in the ancillary data");
-            return;
+        if (hopLimit == Icmp6Socket.Received.NO_HOP_LIMIT) {
+            return new Dropped(Drop.NO_HOP_LIMIT, router, "no hop limit in the ancillary data");
         }
-        if (r.hopLimit() != 255) {
-            drop(Drop.HOP_LIMIT, router, "hop limit " + r.hopLimit() + ", not 255");
-            return;
+        if (hopLimit != 255) {
+            return new Dropped(Drop.HOP_LIMIT, router, "hop limit " + hopLimit + ", not 255");
         }
         Pref64Option.Parsed parsed;
         try {
-            parsed = Pref64Option.parse(buf, 0, r.length(), router);
+            parsed = Pref64Option.parse(message, 0, length, router);
         } catch (MalformedRaException e) {
-            drop(Drop.MALFORMED, router, e.reason());
-            return;
+            return new Dropped(Drop.MALFORMED, router, e.reason());
         }
-        for (String why : parsed.ignored()) {
-            Logger.debug("RA from {} on {}: ignored {}", router, socket.ifname(), why);
-        }
-        accepted.incrementAndGet();
-        RaEvent event = new RaEvent(router, parsed.routerLifetime(), parsed.prefixes(), now);
-        try {
-            consumer.accept(event);
-        } catch (RuntimeException e) {
-            // A failing consumer must not stop the listener: the next RA may carry what it needs.
-            Logger.error(e, "Router Advertisement consumer failed on {}", event);
-        }
+        return new Accepted(new RaEvent(router, parsed.routerLifetime(), parsed.prefixes(), now), parsed.ignored());
     }
 
     private void drop(Drop reason, String router, String why) {

@@ -74,6 +74,12 @@ final class Ipv6ToIpv4 {
             // RFC 8200 §4.5: a non-last fragment must carry a multiple of 8 bytes.
             return t.drop(Drop.FRAGMENT_BAD);
         }
+        if (frag && fragOffset + payloadLen > 65535 - Ipv4Header.MIN_LENGTH) {
+            // RFC 791 §3.1: Total Length is 16 bits, so no IPv4 datagram, header included, exceeds 65535 bytes.
+            // A fragment ending past that could never be reassembled (RFC 8200 §4.5 discards the IPv6 one for
+            // the same reason); passed on, it would hand IPv4 hosts the oversized reassembly of a "ping of death".
+            return t.drop(Drop.FRAGMENT_BAD);
+        }
         int icmpType = -1;
         if (nh == Ipv6Header.NH_ICMPV6 && fragOffset != 0) {
             return t.drop(Drop.ICMP_FRAGMENTED); // RFC 7915 §1.2: fragmented ICMPv6 is not translated

@@ -61,6 +61,27 @@ class Rfc7915Section5_1_1Test {
         PacketAssert.transport4(v4(R4), v4(H4), 17, whole, true);
     }
 
+    /**
+     * RFC 791 §3.1: an IPv4 datagram, header included, is at most 65535 bytes. A fragment whose offset and length
+     * end past 65535 - 20 cannot be reassembled; translating it would send IPv4 hosts an oversized reassembly.
+     * Found by {@link TranslatorFuzzTest} (seed {@code fragment-ending-past-ipv4-limit}).
+     */
+    @Test
+    void rfc791TotalLengthLimitDropsAFragmentEndingPastTheLargestIpv4Datagram() {
+        byte[] last = ipv6(R4_AS_V6, H4_AS_V6).fragment(65280, false, 0x12345678)
+                .payload(17, slice(UDP, 0, 240)).build();
+        XlatRun.run(siitConfig(), last).assertSilentDrop(Drop.FRAGMENT_BAD);
+
+        byte[] fits = ipv6(R4_AS_V6, H4_AS_V6).fragment(65512 - 232, false, 0x12345678)
+                .payload(17, slice(UDP, 0, 235)).build();
+        PacketAssert.V4 v4 = XlatRun.run(siitConfig(), fits).single4();
+        assertEquals(65535, v4.offsetBytes + v4.totalLength, "ends exactly at the limit");
+
+        XlatConfig jumbo = siit().ipv4Mtu(65535).ipv6Mtu(65535).build();
+        byte[] atomic = ipv6(R4_AS_V6, H4_AS_V6).fragment(0, false, 9).payload(17, bytes(65516, 5)).build();
+        XlatRun.run(jumbo, atomic).assertSilentDrop(Drop.FRAGMENT_BAD);
+    }
+
     @Test
     void atomicFragmentGetsIdentificationFromItsHeaderAndDfClear() {
         byte[] in = ipv6(R4_AS_V6, H4_AS_V6).fragment(0, false, 0xCAFE0042).udp(1, 2, bytes(20, 1)).build();
