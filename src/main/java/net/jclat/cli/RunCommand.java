@@ -6,6 +6,7 @@ import net.jclat.config.ConfigException;
 import net.jclat.config.RunConfig;
 import net.jclat.config.RunConfigParser;
 import net.jclat.daemon.ClatDaemon;
+import net.jclat.daemon.ReloadSignal;
 import org.tinylog.Logger;
 
 /** {@code jclat run}: parse settings, start the daemon, stop it cleanly on SIGTERM or SIGINT. */
@@ -56,7 +57,7 @@ final class RunCommand {
         }
         ClatDaemon daemon = new ClatDaemon(cfg, () -> new RunConfigParser().parse(args, 1));
         // SIGHUP reloads, as procd_send_signal and "kill -HUP" expect of a daemon.
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> daemon.reload());
+        ReloadSignal.install(daemon::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             Logger.info("stopping: removing what jclat added");

@@ -35,7 +35,11 @@ class ReloadNamespaceTest {
         conf = dir.resolve("jclat.conf");
         socket = dir.resolve("clat.sock");
         writeConfig(PREFIX_A, "2001:db8:100::c", "100");
-        lab.startDaemon(List.of("--config", conf.toString()));
+        // Started under nohup, so it inherits SIGHUP ignored, as under many shells and supervisors: the
+        // SIGHUP reload below must work all the same (ReloadSignal).
+        List<String> nohup = new java.util.ArrayList<>(CpeLab.jclat());
+        nohup.add(0, "nohup");
+        lab.launcher(nohup).startDaemon(List.of("--config", conf.toString()));
     }
 
     @AfterEach
@@ -94,7 +98,7 @@ class ReloadNamespaceTest {
     }
 
     @Test
-    void aChangeThatNeedsARestartIsRefusedAndSighupReloadsToo() throws Exception {
+    void aChangeThatNeedsARestartIsRefusedAndSighupReloadsEvenUnderNohup() throws Exception {
         writeConfig(PREFIX_B, "2001:db8:100::d", "100");
         Netns.Result r = reload();
         assertEquals(2, r.code(), r.output());
