@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
 import net.jclat.config.Offload;
 import net.jclat.config.RunConfig;
+import net.jclat.config.Steering;
 import net.jclat.control.ControlServer;
 import net.jclat.control.MetricsServer;
 import net.jclat.control.PrometheusText;
@@ -37,6 +39,8 @@ import net.jclat.discovery.ResolvConf;
 import net.jclat.netlink.NetlinkException;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
+import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunIo;
 import net.jclat.xlat.Addresses;
@@ -68,6 +72,8 @@ public final class ClatDaemon {
     private final long startedNanos = System.nanoTime();
     private RtNetlink nl;
     private TunDevice tun;
+    /** Per queue, the CPUs its worker is pinned to; empty without per-CPU steering. */
+    private volatile List<BitSet> pins = List.of();
     private int tunIndex;
     private int uplinkIndex;
     private Nat44Table nat;
@@ -269,7 +275,7 @@ public final class ClatDaemon {
                 undo.push(nat::remove);
             }
         }
-        datapath = new Datapath(tun, xlat);
+        datapath = new Datapath(tun, xlat, pins);
         datapath.start();
         Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
                 cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,
@@ -294,7 +300,43 @@ public final class ClatDaemon {
                     + "' on " + cfg.tun() + " (needs csum tso4 tso6); use offload auto or off");
         }
         Logger.info("TUN {} offloads: {}", cfg.tun(), TunDevice.describeOffloads(t.offloads()));
+        steer(t);
         return t;
+    }
+
+    /**
+     * Per-CPU queue steering (cpu-steering auto/on): the TUN sends each packet to the queue of the CPU it
+     * arrives on, and that queue's worker is pinned there (see {@link QueueSteering}). Set on every TUN
+     * opened, a re-created one too. With auto, anything in the way leaves the kernel's flow-hash steering.
+     */
+    private void steer(TunDevice t) throws IOException {
+        pins = List.of();
+        if (cfg.cpuSteering() == Steering.OFF) {
+            return;
+        }
+        String why;
+        try {
+            List<BitSet> sets = QueueSteering.cpusPerQueue(CpuAffinity.ofCurrentThread(), t.queues().size());
+            if (t.queues().size() < 2) {
+                why = "one queue";
+            } else if (sets.isEmpty()) {
+                why = "fewer usable CPUs than queues (" + CpuAffinity.ofCurrentThread() + " for "
+                        + t.queues().size() + " workers)";
+            } else {
+                QueueSteering.attach(t);
+                pins = sets;
+                Logger.info("TUN {}: per-CPU steering, worker CPUs {}", cfg.tun(), sets);
+                return;
+            }
+        } catch (IOException e) {
+            why = e.getMessage();
+        }
+        if (cfg.cpuSteering() == Steering.ON) {
+            t.close();
+            throw new IOException("cpu-steering on: cannot steer " + cfg.tun() + " by CPU: " + why
+                    + "; use cpu-steering auto or off");
+        }
+        Logger.info("TUN {}: flow-hash steering by the kernel (per-CPU steering not used: {})", cfg.tun(), why);
     }
 
     /** The translator's configuration for the current settings, CLAT address and this prefix. */
@@ -554,7 +596,7 @@ public final class ClatDaemon {
             siitPrefixRoute = new Route(r.destination(), r.prefixLength(), tunIndex, r.metric(), r.mtu(), r.advmss());
         }
         if (datapath != null) {
-            datapath = new Datapath(tun, xlat);
+            datapath = new Datapath(tun, xlat, pins);
             datapath.start();
             datapathRetired = false;
         }
@@ -678,6 +720,7 @@ public final class ClatDaemon {
         f.put("worker_restarts", retiredRestarts + (datapath == null || datapathRetired ? 0 : datapath.restarts()));
         f.put("tun_recreated", tunRecreated);
         f.put("offloads", tun == null ? "" : TunDevice.describeOffloads(tun.offloads()));
+        f.put("cpu_steering", pins.isEmpty() ? "flow" : "cpu");
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

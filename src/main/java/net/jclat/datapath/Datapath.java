@@ -1,8 +1,12 @@
 package net.jclat.datapath;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
@@ -21,7 +25,16 @@ public final class Datapath implements AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
     private volatile boolean closed;
 
+    /** Per queue, the CPUs its worker is pinned to (per-CPU steering), or empty: workers run anywhere. */
+    private final List<BitSet> pins;
+
     public Datapath(TunDevice tun, XlatConfig config) {
+        this(tun, config, List.of());
+    }
+
+    /** @param pins per queue, the CPUs to pin its worker to ({@link QueueSteering#cpusPerQueue}), or empty */
+    public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
+        this.pins = List.copyOf(pins);
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader());
             workers.add(w);
@@ -34,7 +47,15 @@ public final class Datapath implements AutoCloseable {
      * counters) is run again on a new thread and the restart counted: one bad packet must not stop a queue.
      */
     private Thread thread(Worker w, int index) {
-        Thread t = new Thread(w, "jclat-worker-" + index);
+        Runnable body = pins.isEmpty() ? w : () -> {
+            try {
+                CpuAffinity.pinCurrentThread(pins.get(index));
+            } catch (IOException e) {
+                Logger.warn("worker {} stays unpinned: {}", index, e.getMessage());
+            }
+            w.run();
+        };
+        Thread t = new Thread(body, "jclat-worker-" + index);
         t.setDaemon(true);
         t.setUncaughtExceptionHandler((dead, e) -> {
             if (closed) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.List;
 import java.util.stream.Stream;
 import net.jclat.testsupport.Netns;
+import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunIo;
 import net.jclat.xlat.Counters;
@@ -41,6 +43,7 @@ class DatapathNamespaceTest {
     private static Datapath datapath;
     private static String lan;
     private static String isp;
+    private static boolean steered;
 
     static Stream<Arguments> paths() {
         return Stream.of(Arguments.of(TunIo.NETTY, false), Arguments.of(TunIo.NETTY, true),
@@ -98,7 +101,15 @@ class DatapathNamespaceTest {
         XlatConfig config = XlatConfig.builder().pref64("2001:db8:64::/96")
                 .dedicatedPrefixes(List.of(DedicatedPrefix.parse("10.0.1.0/24=2001:db8:1::/96")))
                 .pref64ForLocal(false).ipv4Mtu(1480).ipv6Mtu(1500).build();
-        datapath = new Datapath(tun, config);
+        // The offload variants also steer by CPU (cpu-steering): each CPU's packets to its own pinned worker.
+        steered = offload && Runtime.getRuntime().availableProcessors() >= 2;
+        List<java.util.BitSet> pins = List.of();
+        if (steered) {
+            pins = QueueSteering.cpusPerQueue(CpuAffinity.ofCurrentThread(), 2);
+            assertEquals(2, pins.size(), "two queues, each with a CPU");
+            QueueSteering.attach(tun);
+        }
+        datapath = new Datapath(tun, config, pins);
         datapath.start();
     }
 
@@ -143,6 +154,34 @@ class DatapathNamespaceTest {
         long[] c = datapath.counters();
         assertTrue(c[Counters.TRANSLATED_4TO6] >= 3 && c[Counters.TRANSLATED_6TO4] >= 3,
                 "both directions went through the translator");
+    }
+
+    /**
+     * Per-CPU steering: pings sent from a process pinned to CPU k enter the TUN on CPU k and are read by
+     * worker k, which runs only there; the other worker sees none of them.
+     */
+    @Test
+    void withCpuSteeringEachCpusPacketsAreReadByThatCpusWorker() throws Exception {
+        assumeTrue(steered, "steered in the offload variants only");
+        Netns.in(lan, 20, "ping", "-c", "1", "-w", "5", "198.51.100.10"); // neighbours resolved
+        for (int cpu = 0; cpu < 2; cpu++) {
+            long[] before = {workerPackets(0), workerPackets(1)};
+            Netns.Result r = Netns.in(lan, 20, "taskset", "-c", String.valueOf(cpu), "ping", "-c", "20", "-i",
+                    "0.01", "-w", "10", "198.51.100.10");
+            assertEquals(0, r.code(), r.output());
+            long mine = workerPackets(cpu) - before[cpu];
+            long other = workerPackets(1 - cpu) - before[1 - cpu];
+            assertEquals(20, mine, "echo requests read by worker " + cpu + " (other worker: " + other + ")");
+            assertEquals(0, other, "echo requests from CPU " + cpu + " read by the other worker");
+            String tasks = Netns.run("sh", "-c", "for t in /proc/" + ProcessHandle.current().pid()
+                    + "/task/*; do grep -q jclat-worker-" + cpu + " $t/comm && grep Cpus_allowed_list $t/status; done; true");
+            assertEquals("Cpus_allowed_list:\t" + cpu, tasks.trim(), "worker " + cpu + " pinned");
+        }
+    }
+
+    /** IPv4 packets (here: echo requests) a worker has read from its queue. */
+    private static long workerPackets(int worker) {
+        return datapath.workers().get(worker).counters().get(Counters.IN4_PACKETS);
     }
 
     @Test
