@@ -43,8 +43,8 @@ public final class Counters {
         values[index] += delta;
     }
 
-    void drop(Drop reason) {
-        values[DROP_BASE + reason.ordinal()]++;
+    void drop(Drop reason, int packets) {
+        values[DROP_BASE + reason.ordinal()] += packets;
     }
 
     public long get(int index) {

@@ -30,7 +30,7 @@ final class Ipv4ToIpv6 {
 
     Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
         XlatConfig c = m.config();
-        t.counters.add(Counters.IN4_PACKETS, 1);
+        t.counters.add(Counters.IN4_PACKETS, t.gsoSegments);
         t.counters.add(Counters.IN4_BYTES, len);
         if (len < Ipv4Header.MIN_LENGTH) {
             return t.drop(Drop.IPV4_TRUNCATED);
@@ -177,7 +177,7 @@ final class Ipv4ToIpv6 {
             }
             t.emit6(sink, b, o, v6Len);
         }
-        t.counters.add(Counters.TRANSLATED_4TO6, 1);
+        t.counters.add(Counters.TRANSLATED_4TO6, t.gsoSegments);
         return Verdict.TRANSLATED;
     }
 
@@ -441,7 +441,7 @@ final class Ipv4ToIpv6 {
                 + icmpLen + Ipv6Header.NH_ICMPV6;
         scratch.putShort(icmp6 + 2, (short) Checksum.finish(sum));
         t.emit6(sink, scratch, o, Ipv6Header.LENGTH + icmpLen);
-        t.counters.add(Counters.TRANSLATED_4TO6, 1);
+        t.counters.add(Counters.TRANSLATED_4TO6, t.gsoSegments);
         return Verdict.TRANSLATED;
     }
 

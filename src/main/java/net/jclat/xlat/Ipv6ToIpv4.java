@@ -39,7 +39,7 @@ final class Ipv6ToIpv4 {
 
     Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
         XlatConfig c = m.config();
-        t.counters.add(Counters.IN6_PACKETS, 1);
+        t.counters.add(Counters.IN6_PACKETS, t.gsoSegments);
         t.counters.add(Counters.IN6_BYTES, len);
         if (len < Ipv6Header.LENGTH) {
             return t.drop(Drop.IPV6_TRUNCATED);
@@ -181,7 +181,7 @@ final class Ipv6ToIpv4 {
             Ipv4Header.write(b, o, tos, total, id, fragField, hopLimit - 1, protocol, (int) src, (int) dst);
             t.emit4(sink, b, o, total);
         }
-        t.counters.add(Counters.TRANSLATED_6TO4, 1);
+        t.counters.add(Counters.TRANSLATED_6TO4, t.gsoSegments);
         return Verdict.TRANSLATED;
     }
 
@@ -341,9 +341,9 @@ final class Ipv6ToIpv4 {
         }
         Ipv6Header.writeAddresses(b, off, srcHi, srcLo, dstHi, dstLo);
         b.put(off + 7, (byte) (Ipv6Header.hopLimit(b, off) - 1));
-        t.counters.add(Counters.HAIRPINNED, 1);
+        t.counters.add(Counters.HAIRPINNED, t.gsoSegments);
         t.emit6(sink, b, off, end - off);
-        t.counters.add(Counters.TRANSLATED_6TO4, 1);
+        t.counters.add(Counters.TRANSLATED_6TO4, t.gsoSegments);
         return Verdict.TRANSLATED;
     }
 
@@ -442,7 +442,7 @@ final class Ipv6ToIpv4 {
         Ipv4Header.write(scratch, o, Ipv6Header.trafficClass(b, off), Ipv4Header.MIN_LENGTH + icmpLen,
                 t.nextIpv4Id(), 0, hopLimit - 1, PROTO_ICMP, (int) src, (int) dst);
         t.emit4(sink, scratch, o, Ipv4Header.MIN_LENGTH + icmpLen);
-        t.counters.add(Counters.TRANSLATED_6TO4, 1);
+        t.counters.add(Counters.TRANSLATED_6TO4, t.gsoSegments);
         return Verdict.TRANSLATED;
     }
 

@@ -32,7 +32,11 @@ public final class Translator {
     boolean partialChecksum;
     /** For a GSO super-packet: L3 payload bytes of one segment, which MTU and DF decisions go by; else 0. */
     int gsoSegmentPayload;
-    /** For a GSO super-packet: how many IPv4 packets it becomes (each takes an identification); else 1. */
+    /**
+     * For a GSO super-packet: how many packets it stands for (each takes an IPv4 identification); else 1.
+     * Packet counters and drop reasons count by it, so a super-packet counts as the packets it was made of or
+     * will be cut into, the same as when {@link GsoSegmenter} cuts it here; bytes count its headers once.
+     */
     int gsoSegments = 1;
 
     public Translator(XlatConfig config, Counters counters) {
@@ -73,7 +77,7 @@ public final class Translator {
     /** Counts a packet that was not translated under its direction, so in = translated + dropped holds each way. */
     private Verdict counted(Verdict v, int droppedIndex) {
         if (v != Verdict.TRANSLATED) {
-            counters.add(droppedIndex, 1);
+            counters.add(droppedIndex, gsoSegments);
         }
         return v;
     }
@@ -112,7 +116,7 @@ public final class Translator {
 
     Verdict drop(Drop reason) {
         lastDrop = reason;
-        counters.drop(reason);
+        counters.drop(reason, gsoSegments);
         return Verdict.DROPPED;
     }
 
@@ -135,13 +139,13 @@ public final class Translator {
     }
 
     void emit4(PacketSink sink, ByteBuffer b, int off, int len) {
-        counters.add(Counters.OUT4_PACKETS, 1);
+        counters.add(Counters.OUT4_PACKETS, gsoSegments);
         counters.add(Counters.OUT4_BYTES, len);
         sink.accept(b, off, len);
     }
 
     void emit6(PacketSink sink, ByteBuffer b, int off, int len) {
-        counters.add(Counters.OUT6_PACKETS, 1);
+        counters.add(Counters.OUT6_PACKETS, gsoSegments);
         counters.add(Counters.OUT6_BYTES, len);
         sink.accept(b, off, len);
     }

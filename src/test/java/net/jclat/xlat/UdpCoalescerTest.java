@@ -155,6 +155,51 @@ class UdpCoalescerTest {
         }
     }
 
+    /**
+     * Counters must not see the merge: a batch counts as the datagrams it holds, translated or dropped
+     * (the provider's spoofed datagrams are counted one by one under their drop reason, not as one).
+     */
+    @Test
+    void aMergedBatchCountsExactlyAsItsDatagramsTranslatedOneByOne() {
+        List<byte[]> good = new ArrayList<>();
+        List<byte[]> spoofed = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            good.add(datagram6(5353, bytes(100, i)));
+            // From a native IPv6 host outside the NAT64 prefix: it has no IPv4 form.
+            spoofed.add(PacketBuilder.ipv6("2001:db8:200::2", H4_AS_V6).hopLimit(64)
+                    .payload(UDP, PacketBuilder.udp6(v6("2001:db8:200::2"), v6(H4_AS_V6), 53, 4000, bytes(5, i)))
+                    .build());
+        }
+        for (List<byte[]> batch : List.of(good, spoofed)) {
+            Translator merged = new Translator(siitConfig(), new Counters());
+            ByteBuffer held = read(batch.get(0));
+            int len = coalesce(new UdpCoalescer(merged.counters()), held, batch);
+            byte[] header = new byte[10];
+            held.get(Translator.HEADROOM, header);
+            byte[] superPacket = new byte[len];
+            held.get(AT, superPacket);
+            VnetRun.run(merged, header, superPacket);
+
+            Translator oneByOne = new Translator(siitConfig(), new Counters());
+            for (byte[] d : batch) {
+                VnetRun.run(oneByOne, new byte[10], d);
+            }
+            for (int i = 0; i < Counters.SIZE; i++) {
+                long expected = oneByOne.counters().get(i);
+                long actual = merged.counters().get(i);
+                if (i == Counters.UDP_COALESCED || i == Counters.GSO_TRANSLATED_WHOLE) {
+                    continue; // what the merge itself counts
+                }
+                if (i == Counters.IN6_BYTES || i == Counters.OUT4_BYTES) {
+                    assertTrue(actual <= expected, "bytes count a batch's headers once");
+                    continue;
+                }
+                assertEquals(expected, actual, "counter " + i + " (" + (batch == good ? "translated" : "dropped")
+                        + " batch)");
+            }
+        }
+    }
+
     /** Identification and the header checksum that covers it zeroed: the translator numbers a batch's segments. */
     private static byte[] withoutIdentification(byte[] p) {
         byte[] c = p.clone();
