@@ -21,7 +21,21 @@ public final class Datapath implements AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
     private volatile boolean closed;
 
+    private final boolean pinned;
+
     public Datapath(TunDevice tun, XlatConfig config) {
+        boolean steer = Boolean.getBoolean("jclat.cpu-steering") && tun.queues().size() > 1
+                && tun.queues().size() == Runtime.getRuntime().availableProcessors();
+        if (steer) {
+            try {
+                net.jclat.tun.CpuSteering.attach(tun);
+                Logger.info("TUN {}: packets steered to the queue of the CPU they arrive on", tun.name());
+            } catch (java.io.IOException e) {
+                Logger.warn("TUN {}: per-CPU steering not available ({}); flow-hash steering", tun.name(), e.getMessage());
+                steer = false;
+            }
+        }
+        pinned = steer;
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader());
             workers.add(w);
@@ -34,7 +48,15 @@ public final class Datapath implements AutoCloseable {
      * counters) is run again on a new thread and the restart counted: one bad packet must not stop a queue.
      */
     private Thread thread(Worker w, int index) {
-        Thread t = new Thread(w, "jclat-worker-" + index);
+        Runnable body = !pinned ? w : () -> {
+            try {
+                net.jclat.tun.CpuSteering.pinCurrentThread(index);
+            } catch (java.io.IOException e) {
+                Logger.warn("worker {}: {}", index, e.getMessage());
+            }
+            w.run();
+        };
+        Thread t = new Thread(body, "jclat-worker-" + index);
         t.setDaemon(true);
         t.setUncaughtExceptionHandler((dead, e) -> {
             if (closed) {
