@@ -29,6 +29,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param netifdManaged OpenWrt: netifd owns the TUN's IPv4 address, the routes and the firewall (pushed by the
  *        hook); jclat owns only the TUN and the proxy NDP entry for its CLAT address
  * @param offload virtio-net headers with checksum and segmentation offload on the TUN
+ * @param cpuSteering packets to the queue of the CPU they arrive on, workers pinned ({@code cpu}), or flow hash
  */
 public record RunConfig(
         String uplink,
@@ -58,5 +59,6 @@ public record RunConfig(
         String name,
         Path hook,
         boolean netifdManaged,
-        Offload offload) {
+        Offload offload,
+        CpuSteeringMode cpuSteering) {
 }

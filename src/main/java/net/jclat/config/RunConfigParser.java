@@ -65,6 +65,7 @@ public final class RunConfigParser {
     private Path hook;
     private boolean netifdManaged;
     private Offload offload = Offload.AUTO;
+    private CpuSteeringMode cpuSteering = CpuSteeringMode.AUTO;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -164,6 +165,7 @@ public final class RunConfigParser {
             case "hook" -> hook = executable(key, v);
             case "netifd-managed" -> netifdManaged = onOff(key, v);
             case "offload" -> offload = Offload.parse(v);
+            case "cpu-steering" -> cpuSteering = CpuSteeringMode.parse(v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -331,6 +333,6 @@ public final class RunConfigParser {
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
                 controlSocket != null ? controlSocket : defaultControlSocket(label), metricsListen, tunIo, label, hook,
-                netifdManaged, offload);
+                netifdManaged, offload, cpuSteering);
     }
 }

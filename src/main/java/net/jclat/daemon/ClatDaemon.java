@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import net.jclat.config.ConfigException;
+import net.jclat.config.CpuSteeringMode;
 import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
 import net.jclat.config.Offload;
@@ -37,6 +39,8 @@ import net.jclat.discovery.ResolvConf;
 import net.jclat.netlink.NetlinkException;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
+import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.CpuSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunIo;
 import net.jclat.xlat.Addresses;
@@ -68,6 +72,8 @@ public final class ClatDaemon {
     private final long startedNanos = System.nanoTime();
     private RtNetlink nl;
     private TunDevice tun;
+    /** Per queue, the CPUs its worker is pinned to while packets are steered by CPU; empty: flow hash. */
+    private List<BitSet> queueCpus = List.of();
     private int tunIndex;
     private int uplinkIndex;
     private Nat44Table nat;
@@ -92,6 +98,7 @@ public final class ClatDaemon {
     private SetupWatchdog watchdog;
     /** Counters and worker restarts of workers replaced when the TUN had to be re-created. */
     private final long[] retiredCounters = new long[Counters.SIZE];
+    private long[] retiredWorkerPackets = new long[0];
     private long retiredRestarts;
     /** The datapath was stopped for a re-creation of the TUN that has not succeeded yet. */
     private boolean datapathRetired;
@@ -269,7 +276,7 @@ public final class ClatDaemon {
                 undo.push(nat::remove);
             }
         }
-        datapath = new Datapath(tun, xlat);
+        datapath = new Datapath(tun, xlat, queueCpus);
         datapath.start();
         Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
                 cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,
@@ -278,11 +285,23 @@ public final class ClatDaemon {
     }
 
     /**
-     * The TUN with virtio-net headers and the offloads the kernel accepts (offload auto/on), or plain (off).
-     * What was accepted is logged: it decides whether 64 KiB super-packets come through. A TUN re-created
-     * after it was deleted from outside is opened the same way.
+     * The TUN with virtio-net headers and the offloads the kernel accepts (offload auto/on), or plain (off),
+     * its packets steered to queues as cpu-steering asks. What was accepted is logged: it decides whether
+     * 64 KiB super-packets come through. A TUN re-created after it was deleted from outside is opened the
+     * same way.
      */
     private TunDevice openTun() throws IOException {
+        TunDevice t = openTunWithOffloads();
+        try {
+            queueCpus = steer(t);
+        } catch (IOException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    private TunDevice openTunWithOffloads() throws IOException {
         if (cfg.offload() == Offload.OFF) {
             return TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo(), false);
         }
@@ -295,6 +314,39 @@ public final class ClatDaemon {
         }
         Logger.info("TUN {} offloads: {}", cfg.tun(), TunDevice.describeOffloads(t.offloads()));
         return t;
+    }
+
+    /**
+     * Per-CPU steering as cpu-steering asks (see {@link CpuSteering}): each queue's CPUs, or empty for the
+     * kernel's flow hash. Under {@code auto} a failure is one log line and flow hash; under {@code on} it
+     * stops the start. Run for every TUN opened: the steering program belongs to the device.
+     */
+    private List<BitSet> steer(TunDevice t) throws IOException {
+        if (cfg.cpuSteering() == CpuSteeringMode.OFF) {
+            Logger.info("TUN {}: packets go to queues by flow hash (cpu-steering off)", cfg.tun());
+            return List.of();
+        }
+        List<BitSet> cpus;
+        try {
+            cpus = CpuSteering.enable(t);
+        } catch (IOException e) {
+            if (cfg.cpuSteering() == CpuSteeringMode.ON) {
+                throw new IOException("cpu-steering on: " + e.getMessage() + "; use cpu-steering auto or off");
+            }
+            Logger.info("TUN {}: packets go to queues by flow hash, not by CPU: {}", cfg.tun(), e.getMessage());
+            return List.of();
+        }
+        Logger.info("TUN {}: packets go to the queue of their CPU; workers pinned to CPUs {}", cfg.tun(),
+                cpus.stream().map(CpuAffinity::format).toList());
+        return cpus;
+    }
+
+    private static long[] add(long[] a, long[] b) {
+        long[] sum = Arrays.copyOf(a, Math.max(a.length, b.length));
+        for (int i = 0; i < b.length; i++) {
+            sum[i] += b[i];
+        }
+        return sum;
     }
 
     /** The translator's configuration for the current settings, CLAT address and this prefix. */
@@ -543,6 +595,7 @@ public final class ClatDaemon {
                 retiredCounters[i] += c[i];
             }
             retiredRestarts += datapath.restarts();
+            retiredWorkerPackets = add(retiredWorkerPackets, datapath.workerPackets());
             datapathRetired = true;
         }
         tun.close();
@@ -554,7 +607,7 @@ public final class ClatDaemon {
             siitPrefixRoute = new Route(r.destination(), r.prefixLength(), tunIndex, r.metric(), r.mtu(), r.advmss());
         }
         if (datapath != null) {
-            datapath = new Datapath(tun, xlat);
+            datapath = new Datapath(tun, xlat, queueCpus);
             datapath.start();
             datapathRetired = false;
         }
@@ -678,6 +731,11 @@ public final class ClatDaemon {
         f.put("worker_restarts", retiredRestarts + (datapath == null || datapathRetired ? 0 : datapath.restarts()));
         f.put("tun_recreated", tunRecreated);
         f.put("offloads", tun == null ? "" : TunDevice.describeOffloads(tun.offloads()));
+        f.put("cpu_steering", queueCpus.isEmpty() ? "flow" : "cpu");
+        f.put("worker_cpus", queueCpus.stream().map(CpuAffinity::format).toList());
+        long[] packets = add(retiredWorkerPackets, datapath == null || datapathRetired ? new long[0]
+                : datapath.workerPackets());
+        f.put("worker_packets", Arrays.stream(packets).boxed().toList());
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

@@ -1,8 +1,11 @@
 package net.jclat.datapath;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import net.jclat.tun.CpuAffinity;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
@@ -21,21 +24,19 @@ public final class Datapath implements AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
     private volatile boolean closed;
 
-    private final boolean pinned;
+    /** Each queue's CPUs, its worker pinned to them (per-CPU steering); empty when the workers run anywhere. */
+    private final List<BitSet> queueCpus;
 
     public Datapath(TunDevice tun, XlatConfig config) {
-        boolean steer = Boolean.getBoolean("jclat.cpu-steering") && tun.queues().size() > 1
-                && tun.queues().size() == Runtime.getRuntime().availableProcessors();
-        if (steer) {
-            try {
-                net.jclat.tun.CpuSteering.attach(tun);
-                Logger.info("TUN {}: packets steered to the queue of the CPU they arrive on", tun.name());
-            } catch (java.io.IOException e) {
-                Logger.warn("TUN {}: per-CPU steering not available ({}); flow-hash steering", tun.name(), e.getMessage());
-                steer = false;
-            }
+        this(tun, config, List.of());
+    }
+
+    /** @param queueCpus per queue, the CPUs its worker is pinned to; empty: not pinned */
+    public Datapath(TunDevice tun, XlatConfig config, List<BitSet> queueCpus) {
+        if (!queueCpus.isEmpty() && queueCpus.size() != tun.queues().size()) {
+            throw new IllegalArgumentException(queueCpus.size() + " CPU sets for " + tun.queues().size() + " queues");
         }
-        pinned = steer;
+        this.queueCpus = List.copyOf(queueCpus);
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader());
             workers.add(w);
@@ -48,12 +49,8 @@ public final class Datapath implements AutoCloseable {
      * counters) is run again on a new thread and the restart counted: one bad packet must not stop a queue.
      */
     private Thread thread(Worker w, int index) {
-        Runnable body = !pinned ? w : () -> {
-            try {
-                net.jclat.tun.CpuSteering.pinCurrentThread(index);
-            } catch (java.io.IOException e) {
-                Logger.warn("worker {}: {}", index, e.getMessage());
-            }
+        Runnable body = queueCpus.isEmpty() ? w : () -> {
+            pin(index);
             w.run();
         };
         Thread t = new Thread(body, "jclat-worker-" + index);
@@ -71,6 +68,19 @@ public final class Datapath implements AutoCloseable {
             next.start();
         });
         return t;
+    }
+
+    /**
+     * Pins the calling worker thread to its queue's CPUs, where the steering sends its packets; a restarted
+     * thread is pinned again. Should the kernel refuse, the worker still runs, only wherever it is woken.
+     */
+    private void pin(int index) {
+        BitSet cpus = queueCpus.get(index);
+        try {
+            CpuAffinity.pinCurrentThread(cpus);
+        } catch (IOException e) {
+            Logger.warn("worker {} not pinned to CPUs {}: {}", index, CpuAffinity.format(cpus), e.getMessage());
+        }
     }
 
     public void start() {
@@ -97,6 +107,16 @@ public final class Datapath implements AutoCloseable {
         long[] sum = new long[Counters.SIZE];
         workers.forEach(w -> w.counters().addTo(sum));
         return sum;
+    }
+
+    /** Per worker, the packets it read from its queue (both directions; a reader's slightly stale view). */
+    public long[] workerPackets() {
+        long[] n = new long[workers.size()];
+        for (int i = 0; i < n.length; i++) {
+            Counters c = workers.get(i).counters();
+            n[i] = c.get(Counters.IN4_PACKETS) + c.get(Counters.IN6_PACKETS);
+        }
+        return n;
     }
 
     /** How many times a worker thread died and was started again (0 in a healthy daemon). */
