@@ -18,8 +18,8 @@ final class RunCommand {
                              [--route-metric N] [--route-v4 PFX]... [--udp-zero-checksum drop|compute]
                              [--hairpinning on|off] [--icmp-errors-per-second N] [--status-file PATH]
                              [--syslog HOST[:PORT]] [--control-socket PATH] [--tun-io netty|filechannel|auto]
-                             [--metrics-listen 127.0.0.1:PORT] [--offload auto|on|off]
-                             [--cpu-steering auto|on|off] [--config FILE]
+                             [--metrics-listen 127.0.0.1:PORT] [--offload on|off|auto]
+                             [--cpu-steering on|off|auto] [--config FILE]
               OpenWrt:       [--name NAME] [--hook PROGRAM] [--netifd-managed on|off]
               NAT64 prefix:  [--pref64 PFX]... [--pref64-source static,ra,dns] [--dns SERVER[:PORT]]...
                              [--dns-timeout-ms N] [--dns-retries N] [--retry-initial-s N] [--retry-max-s N]

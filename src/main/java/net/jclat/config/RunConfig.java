@@ -29,7 +29,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param netifdManaged OpenWrt: netifd owns the TUN's IPv4 address, the routes and the firewall (pushed by the
  *        hook); jclat owns only the TUN and the proxy NDP entry for its CLAT address
  * @param offload virtio-net headers with checksum and segmentation offload on the TUN
- * @param cpuSteering packets to the queue of the CPU they arrive on, workers pinned ({@code cpu}), or flow hash
+ * @param cpuSteering per-CPU queue steering and worker pinning
  */
 public record RunConfig(
         String uplink,
@@ -60,5 +60,5 @@ public record RunConfig(
         Path hook,
         boolean netifdManaged,
         Offload offload,
-        CpuSteeringMode cpuSteering) {
+        Steering cpuSteering) {
 }

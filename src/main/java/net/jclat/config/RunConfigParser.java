@@ -65,7 +65,7 @@ public final class RunConfigParser {
     private Path hook;
     private boolean netifdManaged;
     private Offload offload = Offload.AUTO;
-    private CpuSteeringMode cpuSteering = CpuSteeringMode.AUTO;
+    private Steering cpuSteering = Steering.AUTO;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -165,7 +165,7 @@ public final class RunConfigParser {
             case "hook" -> hook = executable(key, v);
             case "netifd-managed" -> netifdManaged = onOff(key, v);
             case "offload" -> offload = Offload.parse(v);
-            case "cpu-steering" -> cpuSteering = CpuSteeringMode.parse(v);
+            case "cpu-steering" -> cpuSteering = Steering.parse(v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }

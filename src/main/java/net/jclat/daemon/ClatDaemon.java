@@ -20,11 +20,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import net.jclat.config.ConfigException;
-import net.jclat.config.CpuSteeringMode;
 import net.jclat.config.DiscoveryConfig;
 import net.jclat.config.Mode;
 import net.jclat.config.Offload;
 import net.jclat.config.RunConfig;
+import net.jclat.config.Steering;
 import net.jclat.control.ControlServer;
 import net.jclat.control.MetricsServer;
 import net.jclat.control.PrometheusText;
@@ -40,7 +40,7 @@ import net.jclat.netlink.NetlinkException;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
 import net.jclat.tun.CpuAffinity;
-import net.jclat.tun.CpuSteering;
+import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunIo;
 import net.jclat.xlat.Addresses;
@@ -72,8 +72,8 @@ public final class ClatDaemon {
     private final long startedNanos = System.nanoTime();
     private RtNetlink nl;
     private TunDevice tun;
-    /** Per queue, the CPUs its worker is pinned to while packets are steered by CPU; empty: flow hash. */
-    private List<BitSet> queueCpus = List.of();
+    /** Per queue, the CPUs its worker is pinned to; empty without per-CPU steering. */
+    private volatile List<BitSet> pins = List.of();
     private int tunIndex;
     private int uplinkIndex;
     private Nat44Table nat;
@@ -276,7 +276,7 @@ public final class ClatDaemon {
                 undo.push(nat::remove);
             }
         }
-        datapath = new Datapath(tun, xlat, queueCpus);
+        datapath = new Datapath(tun, xlat, pins);
         datapath.start();
         Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
                 cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,
@@ -285,19 +285,13 @@ public final class ClatDaemon {
     }
 
     /**
-     * The TUN with virtio-net headers and the offloads the kernel accepts (offload auto/on), or plain (off),
-     * its packets steered to queues as cpu-steering asks. What was accepted is logged: it decides whether
-     * 64 KiB super-packets come through. A TUN re-created after it was deleted from outside is opened the
-     * same way.
+     * The TUN with virtio-net headers and the offloads the kernel accepts (offload auto/on), or plain (off).
+     * What was accepted is logged: it decides whether 64 KiB super-packets come through. A TUN re-created
+     * after it was deleted from outside is opened the same way.
      */
     private TunDevice openTun() throws IOException {
         TunDevice t = openTunWithOffloads();
-        try {
-            queueCpus = steer(t);
-        } catch (IOException e) {
-            t.close();
-            throw e;
-        }
+        steer(t); // with offload off too
         return t;
     }
 
@@ -317,28 +311,38 @@ public final class ClatDaemon {
     }
 
     /**
-     * Per-CPU steering as cpu-steering asks (see {@link CpuSteering}): each queue's CPUs, or empty for the
-     * kernel's flow hash. Under {@code auto} a failure is one log line and flow hash; under {@code on} it
-     * stops the start. Run for every TUN opened: the steering program belongs to the device.
+     * Per-CPU queue steering (cpu-steering auto/on): the TUN sends each packet to the queue of the CPU it
+     * arrives on, and that queue's worker is pinned there (see {@link QueueSteering}). Set on every TUN
+     * opened, a re-created one too. With auto, anything in the way leaves the kernel's flow-hash steering.
      */
-    private List<BitSet> steer(TunDevice t) throws IOException {
-        if (cfg.cpuSteering() == CpuSteeringMode.OFF) {
-            Logger.info("TUN {}: packets go to queues by flow hash (cpu-steering off)", cfg.tun());
-            return List.of();
+    private void steer(TunDevice t) throws IOException {
+        pins = List.of();
+        if (cfg.cpuSteering() == Steering.OFF) {
+            return;
         }
-        List<BitSet> cpus;
+        String why;
         try {
-            cpus = CpuSteering.enable(t);
-        } catch (IOException e) {
-            if (cfg.cpuSteering() == CpuSteeringMode.ON) {
-                throw new IOException("cpu-steering on: " + e.getMessage() + "; use cpu-steering auto or off");
+            List<BitSet> sets = QueueSteering.cpusPerQueue(CpuAffinity.ofCurrentThread(), t.queues().size());
+            if (t.queues().size() < 2) {
+                why = "one queue";
+            } else if (sets.isEmpty()) {
+                why = "fewer usable CPUs than queues (" + CpuAffinity.ofCurrentThread() + " for "
+                        + t.queues().size() + " workers)";
+            } else {
+                QueueSteering.attach(t);
+                pins = sets;
+                Logger.info("TUN {}: per-CPU steering, worker CPUs {}", cfg.tun(), sets);
+                return;
             }
-            Logger.info("TUN {}: packets go to queues by flow hash, not by CPU: {}", cfg.tun(), e.getMessage());
-            return List.of();
+        } catch (IOException e) {
+            why = e.getMessage();
         }
-        Logger.info("TUN {}: packets go to the queue of their CPU; workers pinned to CPUs {}", cfg.tun(),
-                cpus.stream().map(CpuAffinity::format).toList());
-        return cpus;
+        if (cfg.cpuSteering() == Steering.ON) {
+            t.close();
+            throw new IOException("cpu-steering on: cannot steer " + cfg.tun() + " by CPU: " + why
+                    + "; use cpu-steering auto or off");
+        }
+        Logger.info("TUN {}: flow-hash steering by the kernel (per-CPU steering not used: {})", cfg.tun(), why);
     }
 
     private static long[] add(long[] a, long[] b) {
@@ -607,7 +611,7 @@ public final class ClatDaemon {
             siitPrefixRoute = new Route(r.destination(), r.prefixLength(), tunIndex, r.metric(), r.mtu(), r.advmss());
         }
         if (datapath != null) {
-            datapath = new Datapath(tun, xlat, queueCpus);
+            datapath = new Datapath(tun, xlat, pins);
             datapath.start();
             datapathRetired = false;
         }
@@ -731,8 +735,8 @@ public final class ClatDaemon {
         f.put("worker_restarts", retiredRestarts + (datapath == null || datapathRetired ? 0 : datapath.restarts()));
         f.put("tun_recreated", tunRecreated);
         f.put("offloads", tun == null ? "" : TunDevice.describeOffloads(tun.offloads()));
-        f.put("cpu_steering", queueCpus.isEmpty() ? "flow" : "cpu");
-        f.put("worker_cpus", queueCpus.stream().map(CpuAffinity::format).toList());
+        f.put("cpu_steering", pins.isEmpty() ? "flow" : "cpu");
+        f.put("worker_cpus", pins.stream().map(CpuAffinity::format).toList());
         long[] packets = add(retiredWorkerPackets, datapath == null || datapathRetired ? new long[0]
                 : datapath.workerPackets());
         f.put("worker_packets", Arrays.stream(packets).boxed().toList());

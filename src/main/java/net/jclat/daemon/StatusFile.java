@@ -61,6 +61,7 @@ final class StatusFile {
         counter(j, "hairpinned", counters[Counters.HAIRPINNED]);
         counter(j, "gso_translated_whole", counters[Counters.GSO_TRANSLATED_WHOLE]);
         counter(j, "gso_segmented", counters[Counters.GSO_SEGMENTED]);
+        counter(j, "udp_coalesced", counters[Counters.UDP_COALESCED]);
         j.setLength(j.length() - 1);
         j.append("},\"drops\":{");
         boolean any = false;

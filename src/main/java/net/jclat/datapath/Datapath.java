@@ -6,6 +6,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
@@ -24,19 +25,16 @@ public final class Datapath implements AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
     private volatile boolean closed;
 
-    /** Each queue's CPUs, its worker pinned to them (per-CPU steering); empty when the workers run anywhere. */
-    private final List<BitSet> queueCpus;
+    /** Per queue, the CPUs its worker is pinned to (per-CPU steering), or empty: workers run anywhere. */
+    private final List<BitSet> pins;
 
     public Datapath(TunDevice tun, XlatConfig config) {
         this(tun, config, List.of());
     }
 
-    /** @param queueCpus per queue, the CPUs its worker is pinned to; empty: not pinned */
-    public Datapath(TunDevice tun, XlatConfig config, List<BitSet> queueCpus) {
-        if (!queueCpus.isEmpty() && queueCpus.size() != tun.queues().size()) {
-            throw new IllegalArgumentException(queueCpus.size() + " CPU sets for " + tun.queues().size() + " queues");
-        }
-        this.queueCpus = List.copyOf(queueCpus);
+    /** @param pins per queue, the CPUs to pin its worker to ({@link QueueSteering#cpusPerQueue}), or empty */
+    public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
+        this.pins = List.copyOf(pins);
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader());
             workers.add(w);
@@ -49,8 +47,12 @@ public final class Datapath implements AutoCloseable {
      * counters) is run again on a new thread and the restart counted: one bad packet must not stop a queue.
      */
     private Thread thread(Worker w, int index) {
-        Runnable body = queueCpus.isEmpty() ? w : () -> {
-            pin(index);
+        Runnable body = pins.isEmpty() ? w : () -> {
+            try {
+                CpuAffinity.pinCurrentThread(pins.get(index));
+            } catch (IOException e) {
+                Logger.warn("worker {} stays unpinned: {}", index, e.getMessage());
+            }
             w.run();
         };
         Thread t = new Thread(body, "jclat-worker-" + index);
@@ -68,19 +70,6 @@ public final class Datapath implements AutoCloseable {
             next.start();
         });
         return t;
-    }
-
-    /**
-     * Pins the calling worker thread to its queue's CPUs, where the steering sends its packets; a restarted
-     * thread is pinned again. Should the kernel refuse, the worker still runs, only wherever it is woken.
-     */
-    private void pin(int index) {
-        BitSet cpus = queueCpus.get(index);
-        try {
-            CpuAffinity.pinCurrentThread(cpus);
-        } catch (IOException e) {
-            Logger.warn("worker {} not pinned to CPUs {}: {}", index, CpuAffinity.format(cpus), e.getMessage());
-        }
     }
 
     public void start() {

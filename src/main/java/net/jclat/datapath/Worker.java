@@ -7,6 +7,7 @@ import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.PacketSink;
 import net.jclat.xlat.Translator;
+import net.jclat.xlat.UdpCoalescer;
 import net.jclat.xlat.XlatConfig;
 
 /**
@@ -18,11 +19,16 @@ public final class Worker implements Runnable {
     /** Largest packet a TUN delivers: 64 KiB (a GSO super-packet too), plus a virtio-net header. */
     static final int MAX_PACKET = 65536 + TunDevice.VNET_HEADER_LENGTH;
     private static final int IDLE_POLL_MILLIS = 200;
+    /** {@code -Djclat.udp-coalescing=false} turns user-space UDP GRO off, to measure what it brings. */
+    private static final boolean UDP_COALESCING = !"false".equals(System.getProperty("jclat.udp-coalescing"));
 
     private final TunQueue queue;
     private final boolean vnetHeader;
     private final Translator translator;
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
+    private ByteBuffer buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
+    /** Where the packets after the first of a UDP batch are read (offload only); swapped with buf. */
+    private ByteBuffer next;
+    private final UdpCoalescer coalescer;
     private final PacketSink writeBack = this::writeBack;
     private volatile boolean running = true;
     // I/O counters, written by this worker's thread only.
@@ -38,14 +44,20 @@ public final class Worker implements Runnable {
         this.queue = queue;
         this.vnetHeader = vnetHeader;
         this.translator = new Translator(config, new Counters());
+        this.coalescer = new UdpCoalescer(translator.counters());
+        this.next = vnetHeader ? ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET) : null;
     }
 
     @Override
     public void run() {
+        int pending = 0; // length of a packet already read into buf, not yet translated
         while (running) {
-            int n;
+            int n = pending;
+            pending = 0;
             try {
-                n = queue.read(buf, Translator.HEADROOM, buf.capacity());
+                if (n == 0) {
+                    n = queue.read(buf, Translator.HEADROOM, buf.capacity());
+                }
                 if (n == 0) {
                     queue.awaitReadable(IDLE_POLL_MILLIS);
                     continue;
@@ -58,14 +70,49 @@ public final class Worker implements Runnable {
                 pause();
                 continue;
             }
-            if (vnetHeader) {
-                // Header at HEADROOM, IP right after it: the header of what goes out is written in front.
-                int ip = Translator.HEADROOM + TunDevice.VNET_HEADER_LENGTH;
-                translator.translateVnet(buf, ip, n - TunDevice.VNET_HEADER_LENGTH, writeBack);
-            } else {
+            if (!vnetHeader) {
                 translator.translate(buf, Translator.HEADROOM, n, writeBack);
+                continue;
+            }
+            // Header at HEADROOM, IP right after it: the header of what goes out is written in front.
+            int ip = Translator.HEADROOM + TunDevice.VNET_HEADER_LENGTH;
+            int len = n - TunDevice.VNET_HEADER_LENGTH;
+            if (UDP_COALESCING && coalescer.start(buf, ip, len)) {
+                pending = readFollowers(ip);
+                len = coalescer.finish();
+            }
+            translator.translateVnet(buf, ip, len, writeBack);
+            if (pending > 0) {
+                // The packet that did not belong to the batch is next: it becomes the one in buf.
+                ByteBuffer b = buf;
+                buf = next;
+                next = b;
             }
         }
+    }
+
+    /**
+     * Reads the datagrams queued behind a batch's first into the batch while they belong to it, never waiting:
+     * a batch is only what the kernel has already queued. Returns the length of a packet read that did not
+     * belong (left in {@code next}), or 0.
+     */
+    private int readFollowers(int ip) {
+        while (coalescer.canTakeMore()) {
+            int m;
+            try {
+                m = queue.read(next, Translator.HEADROOM, next.capacity());
+            } catch (IOException e) {
+                readErrors++;
+                return 0;
+            }
+            if (m == 0) {
+                return 0;
+            }
+            if (!coalescer.append(next, ip, m - TunDevice.VNET_HEADER_LENGTH)) {
+                return m;
+            }
+        }
+        return 0;
     }
 
     private void writeBack(ByteBuffer b, int off, int len) {

@@ -29,7 +29,12 @@ public final class Counters {
     public static final int GSO_TRANSLATED_WHOLE = 17;
     /** GSO super-packets cut into segments in user space because they could not pass whole. */
     public static final int GSO_SEGMENTED = 18;
-    private static final int DROP_BASE = 19;
+    /**
+     * Datagrams merged into the super-packet of the datagram before them ({@link UdpCoalescer}): read from the
+     * TUN one by one, translated and written as one, counted once under IN4/IN6 and OUT6/OUT4.
+     */
+    public static final int UDP_COALESCED = 19;
+    private static final int DROP_BASE = 20;
     public static final int SIZE = DROP_BASE + Drop.values().length;
 
     private final long[] values = new long[SIZE];

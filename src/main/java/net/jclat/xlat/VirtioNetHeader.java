@@ -12,6 +12,8 @@ public final class VirtioNetHeader {
     public static final int LENGTH = 10;
     /** The L4 checksum is partial: its field holds the pseudo-header sum, not complemented (virtio §5.1.6.2). */
     public static final int F_NEEDS_CSUM = 1;
+    /** The kernel has verified the packet's checksum (virtio 1.x §5.1.6.4, VIRTIO_NET_HDR_F_DATA_VALID). */
+    public static final int F_DATA_VALID = 2;
     public static final int GSO_NONE = 0;
     public static final int GSO_TCPV4 = 1;
     /** UDP fragmentation offload (UFO): one big datagram the sender expects to be IP-fragmented. */

@@ -8,40 +8,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cpu-steering}: auto by default, on/off/auto by flag or file, and a bad value names its file and line. */
+/** {@code cpu-steering}: auto by default, set by flag or file, and a bad value names its file and line. */
 class RunConfigParserCpuSteeringTest {
     @TempDir
     Path dir;
 
-    private static CpuSteeringMode flag(String... args) throws ConfigException {
-        return new RunConfigParser().parse(args, 0).cpuSteering();
-    }
-
     @Test
-    void autoUnlessToldOtherwise() throws Exception {
-        assertEquals(CpuSteeringMode.AUTO, flag("--uplink", "wan0"));
-    }
-
-    @Test
-    void everyValueByFlag() throws Exception {
-        assertEquals(CpuSteeringMode.ON, flag("--uplink", "wan0", "--cpu-steering", "on"));
-        assertEquals(CpuSteeringMode.OFF, flag("--uplink", "wan0", "--cpu-steering", "off"));
-        assertEquals(CpuSteeringMode.AUTO, flag("--uplink", "wan0", "--cpu-steering", "auto"));
-    }
-
-    @Test
-    void byFileAndAFlagOverridesTheFile() throws Exception {
-        Path file = Files.writeString(dir.resolve("jclat.conf"), "uplink wan0\ncpu-steering off\n");
-        assertEquals(CpuSteeringMode.OFF, flag("--config", file.toString()));
-        assertEquals(CpuSteeringMode.ON, flag("--config", file.toString(), "--cpu-steering", "on"));
+    void autoUnlessToldOtherwiseByFlagOrFile() throws Exception {
+        assertEquals(Steering.AUTO, new RunConfigParser().parse(new String[] {"--uplink", "wan0"}, 0).cpuSteering());
+        assertEquals(Steering.OFF, new RunConfigParser().parse(
+                new String[] {"--uplink", "wan0", "--cpu-steering", "off"}, 0).cpuSteering());
+        Path file = Files.writeString(dir.resolve("jclat.conf"), "uplink wan0\ncpu-steering on\n");
+        assertEquals(Steering.ON,
+                new RunConfigParser().parse(new String[] {"--config", file.toString()}, 0).cpuSteering());
     }
 
     @Test
     void aBadValueNamesFileLineAndTheChoices() throws Exception {
-        Path file = Files.writeString(dir.resolve("jclat.conf"), "uplink wan0\n# queues\ncpu-steering yes\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> flag("--config", file.toString()));
-        assertEquals(file + ":3: cpu-steering must be on, off or auto, got 'yes'", e.getMessage());
-        e = assertThrows(ConfigException.class, () -> flag("--uplink", "wan0", "--cpu-steering", "ON"));
-        assertEquals("--cpu-steering: cpu-steering must be on, off or auto, got 'ON'", e.getMessage());
+        Path file = Files.writeString(dir.resolve("jclat.conf"), "uplink wan0\n\ncpu-steering rss\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new RunConfigParser().parse(new String[] {"--config", file.toString()}, 0));
+        assertEquals(file + ":3: cpu-steering must be on, off or auto, got 'rss'", e.getMessage());
     }
 }

@@ -126,12 +126,20 @@ class CpuSteeringNamespaceTest {
     }
 
     @Test
+    void offloadOffIsSteeredByCpuToo() throws Exception {
+        start("--cpu-steering", "on", "--offload", "off");
+        assertTrue(status().contains("\"cpu_steering\":\"cpu\""), status());
+        lab.warmUp();
+        assertPingsStayOnTheirCpu();
+    }
+
+    @Test
     void aReCreatedTunIsSteeredByCpuToo() throws Exception {
         start("--cpu-steering", "on");
         lab.warmUp();
         CpeLab.ip(lab.cpe, "link", "del", "clat");
         lab.awaitStatus("\"tun_recreated\":1", 10);
-        lab.awaitLog("packets go to the queue of their CPU", 1);
+        lab.awaitLog("per-CPU steering, worker CPUs", 1);
         lab.warmUp();
         assertTrue(status().contains("\"cpu_steering\":\"cpu\""), status());
         assertPingsStayOnTheirCpu();
@@ -154,9 +162,9 @@ class CpuSteeringNamespaceTest {
         start("--cpu-steering", "auto", "--workers", "3"); // queue 2 would need a CPU 2
         lab.warmUp();
         assertTrue(status().contains("\"cpu_steering\":\"flow\""), status());
-        List<String> why = lab.log().lines().filter(l -> l.contains("not by CPU")).toList();
+        List<String> why = lab.log().lines().filter(l -> l.contains("flow-hash steering")).toList();
         assertEquals(1, why.size(), lab.log());
-        assertTrue(why.get(0).contains("queue 2 of 3 would get no CPU"), why.get(0));
+        assertTrue(why.get(0).contains("fewer usable CPUs than queues"), why.get(0));
     }
 
     @Test
@@ -169,7 +177,8 @@ class CpuSteeringNamespaceTest {
                 status.resolveSibling(status.getFileName() + ".sock").toString()));
         Netns.Result r = Netns.exec(30, cmd.toArray(new String[0]));
         assertEquals(1, r.code(), r.output());
-        assertTrue(r.output().contains("cannot start: cpu-steering on: queue 2 of 3 would get no CPU"), r.output());
+        assertTrue(r.output().contains("cannot start: cpu-steering on: cannot steer clat by CPU: fewer usable CPUs"
+                + " than queues"), r.output());
         assertTrue(Netns.in(lab.cpe, 5, "ip", "link", "show", "clat").code() != 0, "no TUN left behind");
         assertTrue(!Files.exists(status), "no status file left behind");
     }
