@@ -44,6 +44,7 @@ proto_464xlat_init_config() {
 	proto_config_add_array "plat_probe"
 	proto_config_add_boolean "native_ipv4_standby"
 	proto_config_add_int "icmp_errors_per_second"
+	proto_config_add_string "cpu_steering"
 	proto_config_add_string "config"
 }
 
@@ -69,9 +70,9 @@ proto_464xlat_setup() {
 	local cfg="$1"
 	local tun="464-$cfg"
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
-	local icmp_errors_per_second config uplink
+	local icmp_errors_per_second cpu_steering config uplink
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
-	json_get_vars icmp_errors_per_second config
+	json_get_vars icmp_errors_per_second cpu_steering config
 
 	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
 	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
@@ -104,6 +105,7 @@ $JCLAT_SCRIPT"
 	_jclat_opt workers "$workers"
 	_jclat_opt pref64-source "$pref64_source"
 	_jclat_opt icmp-errors-per-second "$icmp_errors_per_second"
+	_jclat_opt cpu-steering "$cpu_steering"
 	case "$native_ipv4_standby" in
 		0) _jclat_opt native-ipv4-standby off ;;
 		1) _jclat_opt native-ipv4-standby on ;;

@@ -46,7 +46,8 @@ public final class PrometheusText {
         }
         family("jclat_info", "gauge", "Constant 1; the labels describe the CLAT instance");
         sample("jclat_info", labels("mode", str(f.get("mode")), "tun", str(f.get("tun")), "uplink",
-                str(f.get("uplink")), "clat_ipv4", str(f.get("clat_ipv4")), "clat_ipv6", str(f.get("clat_ipv6"))), 1);
+                str(f.get("uplink")), "clat_ipv4", str(f.get("clat_ipv4")), "clat_ipv6", str(f.get("clat_ipv6")),
+                "cpu_steering", str(f.get("cpu_steering"))), 1);
         family("jclat_pref64_info", "gauge", "Constant 1 for the NAT64 prefix in use, labelled with its source;"
                 + " absent while there is none");
         if (!str(f.get("pref64")).isEmpty()) {
@@ -72,6 +73,12 @@ public final class PrometheusText {
         perDirection("jclat_translated_packets_total", "Input packets that were translated (input = translated +"
                 + " dropped)", c[Counters.TRANSLATED_4TO6], c[Counters.TRANSLATED_6TO4]);
 
+        family("jclat_worker_input_packets_total", "counter", "Packets each worker read from its TUN queue, both"
+                + " directions (with cpu_steering=\"cpu\" the queue of the CPUs in the status' worker_cpus)");
+        List<?> perWorker = f.get("worker_packets") instanceof List<?> l ? l : List.of();
+        for (int i = 0; i < perWorker.size(); i++) {
+            sample("jclat_worker_input_packets_total", labels("worker", Integer.toString(i)), num(perWorker.get(i)));
+        }
         family("jclat_dropped_packets_total", "counter", "Input packets not translated, by reason");
         for (Drop d : Drop.values()) {
             sample("jclat_dropped_packets_total", labels("reason", d.label()), c[Counters.dropIndex(d)]);

@@ -98,6 +98,7 @@ public final class ClatDaemon {
     private SetupWatchdog watchdog;
     /** Counters and worker restarts of workers replaced when the TUN had to be re-created. */
     private final long[] retiredCounters = new long[Counters.SIZE];
+    private long[] retiredWorkerPackets = new long[0];
     private long retiredRestarts;
     /** The datapath was stopped for a re-creation of the TUN that has not succeeded yet. */
     private boolean datapathRetired;
@@ -289,6 +290,12 @@ public final class ClatDaemon {
      * after it was deleted from outside is opened the same way.
      */
     private TunDevice openTun() throws IOException {
+        TunDevice t = openTunWithOffloads();
+        steer(t); // with offload off too
+        return t;
+    }
+
+    private TunDevice openTunWithOffloads() throws IOException {
         if (cfg.offload() == Offload.OFF) {
             return TunDevice.open(cfg.tun(), cfg.workers(), cfg.tunIo(), false);
         }
@@ -300,7 +307,6 @@ public final class ClatDaemon {
                     + "' on " + cfg.tun() + " (needs csum tso4 tso6); use offload auto or off");
         }
         Logger.info("TUN {} offloads: {}", cfg.tun(), TunDevice.describeOffloads(t.offloads()));
-        steer(t);
         return t;
     }
 
@@ -337,6 +343,14 @@ public final class ClatDaemon {
                     + "; use cpu-steering auto or off");
         }
         Logger.info("TUN {}: flow-hash steering by the kernel (per-CPU steering not used: {})", cfg.tun(), why);
+    }
+
+    private static long[] add(long[] a, long[] b) {
+        long[] sum = Arrays.copyOf(a, Math.max(a.length, b.length));
+        for (int i = 0; i < b.length; i++) {
+            sum[i] += b[i];
+        }
+        return sum;
     }
 
     /** The translator's configuration for the current settings, CLAT address and this prefix. */
@@ -585,6 +599,7 @@ public final class ClatDaemon {
                 retiredCounters[i] += c[i];
             }
             retiredRestarts += datapath.restarts();
+            retiredWorkerPackets = add(retiredWorkerPackets, datapath.workerPackets());
             datapathRetired = true;
         }
         tun.close();
@@ -721,6 +736,10 @@ public final class ClatDaemon {
         f.put("tun_recreated", tunRecreated);
         f.put("offloads", tun == null ? "" : TunDevice.describeOffloads(tun.offloads()));
         f.put("cpu_steering", pins.isEmpty() ? "flow" : "cpu");
+        f.put("worker_cpus", pins.stream().map(CpuAffinity::format).toList());
+        long[] packets = add(retiredWorkerPackets, datapath == null || datapathRetired ? new long[0]
+                : datapath.workerPackets());
+        f.put("worker_packets", Arrays.stream(packets).boxed().toList());
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

@@ -16,6 +16,7 @@ final class StatusText {
         line(t, "mode", f.get("mode") + " on " + f.get("tun") + " (uplink " + f.get("uplink") + ", "
                 + f.get("workers") + " workers, MTU " + f.get("tun_mtu") + ", IPv4 MTU " + f.get("ipv4_mtu") + ")");
         line(t, "TUN I/O", f.get("tun_io"));
+        line(t, "CPU steering", steering(f));
         String pref = String.valueOf(f.get("pref64"));
         long expires = ((Number) f.get("pref64_expires_in")).longValue();
         line(t, "NAT64 prefix", pref.isEmpty() ? "none" : pref + " from " + f.get("pref64_source")
@@ -47,6 +48,24 @@ final class StatusText {
         }
         line(t, "drops", drops.length() == 0 ? "none" : drops);
         return t.toString();
+    }
+
+    /** {@code cpu (worker 0 on CPUs 0, worker 1 on CPUs 1); packets per worker 10, 0} or {@code flow (...)}. */
+    private static String steering(Map<String, Object> f) {
+        StringBuilder s = new StringBuilder(String.valueOf(f.get("cpu_steering")));
+        List<?> cpus = f.get("worker_cpus") instanceof List<?> l ? l : List.of();
+        s.append(cpus.isEmpty() ? " (queue by flow hash" : " (queue by CPU");
+        for (int i = 0; i < cpus.size(); i++) {
+            s.append(", worker ").append(i).append(" on CPUs ").append(cpus.get(i));
+        }
+        s.append(')');
+        if (f.get("worker_packets") instanceof List<?> packets && !packets.isEmpty()) {
+            s.append("; packets per worker ");
+            for (int i = 0; i < packets.size(); i++) {
+                s.append(i == 0 ? "" : ", ").append(packets.get(i));
+            }
+        }
+        return s.toString();
     }
 
     private static String blank(Object v) {

@@ -98,6 +98,16 @@ public final class Datapath implements AutoCloseable {
         return sum;
     }
 
+    /** Per worker, the packets it read from its queue (both directions; a reader's slightly stale view). */
+    public long[] workerPackets() {
+        long[] n = new long[workers.size()];
+        for (int i = 0; i < n.length; i++) {
+            Counters c = workers.get(i).counters();
+            n[i] = c.get(Counters.IN4_PACKETS) + c.get(Counters.IN6_PACKETS);
+        }
+        return n;
+    }
+
     /** How many times a worker thread died and was started again (0 in a healthy daemon). */
     public long restarts() {
         return restarts.get();

@@ -32,4 +32,11 @@ public final class CpuAffinity {
             throw new IOException("sched_setaffinity(" + cpus + "): " + Errno.describe(e.getErrorCode()));
         }
     }
+
+    /** {@code 0,2,4}: the CPU numbers, as in a log line or the status. */
+    public static String format(BitSet cpus) {
+        StringBuilder s = new StringBuilder();
+        cpus.stream().forEach(c -> s.append(s.length() == 0 ? "" : ",").append(c));
+        return s.toString();
+    }
 }

@@ -31,6 +31,8 @@ class PrometheusTextTest {
         f.put("tun_mtu", 1500);
         f.put("ipv4_mtu", 1480);
         f.put("workers", 2);
+        f.put("cpu_steering", "cpu");
+        f.put("worker_packets", List.of(5L, 7L));
         f.put("uptime_seconds", 42L);
         return f;
     }
@@ -108,7 +110,16 @@ class PrometheusTextTest {
         assertEquals(1, ExpositionFormat.value(s, "jclat_state", "state", "running"));
         assertEquals(1, ExpositionFormat.value(s, "jclat_pref64_info", "prefix", "2001:db8:64::/96", "source", "dns"));
         assertEquals(1, ExpositionFormat.value(s, "jclat_info", "mode", "nat44", "tun", "clat", "uplink", "wan0",
-                "clat_ipv4", "192.0.0.1", "clat_ipv6", "2001:db8:100::c"));
+                "clat_ipv4", "192.0.0.1", "clat_ipv6", "2001:db8:100::c", "cpu_steering", "cpu"));
+    }
+
+    @Test
+    void eachWorkerHasItsInputPacketCount() {
+        List<Sample> s = ExpositionFormat.parse(PrometheusText.render(fields("running", "", List.of()),
+                new long[Counters.SIZE]));
+        assertEquals(5, ExpositionFormat.value(s, "jclat_worker_input_packets_total", "worker", "0"));
+        assertEquals(7, ExpositionFormat.value(s, "jclat_worker_input_packets_total", "worker", "1"));
+        assertEquals(2, s.stream().filter(x -> x.name().equals("jclat_worker_input_packets_total")).count());
     }
 
     @Test
