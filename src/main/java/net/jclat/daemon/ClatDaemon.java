@@ -740,6 +740,7 @@ public final class ClatDaemon {
         long[] packets = add(retiredWorkerPackets, datapath == null || datapathRetired ? new long[0]
                 : datapath.workerPackets());
         f.put("worker_packets", Arrays.stream(packets).boxed().toList());
+        f.put("workers_released", datapath == null || datapathRetired ? 0 : datapath.workersReleased());
         f.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
         return f;
     }

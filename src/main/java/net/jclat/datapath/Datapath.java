@@ -20,6 +20,11 @@ public final class Datapath implements AutoCloseable {
      * {@code jclat.jit-warm-up-rounds} changes it (0: no warm-up), for measuring what it costs.
      */
     private static final int JIT_WARM_UP_ROUNDS = Integer.getInteger("jclat.jit-warm-up-rounds", 30_000);
+    /**
+     * {@code -Djclat.elastic-pinning=false} keeps steered workers pinned under load too ({@link ElasticAffinity}
+     * releases them), to measure what releasing brings.
+     */
+    private static final boolean ELASTIC_PINNING = !"false".equals(System.getProperty("jclat.elastic-pinning"));
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
@@ -35,8 +40,13 @@ public final class Datapath implements AutoCloseable {
     /** @param pins per queue, the CPUs to pin its worker to ({@link QueueSteering#cpusPerQueue}), or empty */
     public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
         this.pins = List.copyOf(pins);
+        BitSet anywhere = pins.isEmpty() || !ELASTIC_PINNING ? null : processCpus();
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader());
+            if (!pins.isEmpty()) {
+                BitSet mine = pins.get(q.index());
+                w.pinTo(new ElasticAffinity(q.index(), mine, anywhere == null ? mine : anywhere, System.nanoTime()));
+            }
             workers.add(w);
             threads.add(thread(w, q.index()));
         }
@@ -47,15 +57,7 @@ public final class Datapath implements AutoCloseable {
      * counters) is run again on a new thread and the restart counted: one bad packet must not stop a queue.
      */
     private Thread thread(Worker w, int index) {
-        Runnable body = pins.isEmpty() ? w : () -> {
-            try {
-                CpuAffinity.pinCurrentThread(pins.get(index));
-            } catch (IOException e) {
-                Logger.warn("worker {} stays unpinned: {}", index, e.getMessage());
-            }
-            w.run();
-        };
-        Thread t = new Thread(body, "jclat-worker-" + index);
+        Thread t = new Thread(w, "jclat-worker-" + index);
         t.setDaemon(true);
         t.setUncaughtExceptionHandler((dead, e) -> {
             if (closed) {
@@ -70,6 +72,21 @@ public final class Datapath implements AutoCloseable {
             next.start();
         });
         return t;
+    }
+
+    /** The CPUs the process may run on (its threads inherit the mask it was started with). */
+    private static BitSet processCpus() {
+        try {
+            return CpuAffinity.ofCurrentThread();
+        } catch (IOException e) {
+            Logger.warn("workers stay pinned under load: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** How many workers run released from their CPUs right now because their queues are under load. */
+    public int workersReleased() {
+        return (int) workers.stream().filter(Worker::releasedUnderLoad).count();
     }
 
     public void start() {

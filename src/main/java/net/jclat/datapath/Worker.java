@@ -30,6 +30,8 @@ public final class Worker implements Runnable {
     private ByteBuffer next;
     private final UdpCoalescer coalescer;
     private final PacketSink writeBack = this::writeBack;
+    /** With per-CPU steering: the queue's CPUs, released under load; else null (the worker runs anywhere). */
+    private volatile ElasticAffinity affinity;
     private volatile boolean running = true;
     // I/O counters, written by this worker's thread only.
     private long readErrors;
@@ -48,9 +50,19 @@ public final class Worker implements Runnable {
         this.next = vnetHeader ? ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET) : null;
     }
 
+    /** Pins this worker to its queue's CPUs, from its next start on (per-CPU steering). */
+    void pinTo(ElasticAffinity affinity) {
+        this.affinity = affinity;
+    }
+
     @Override
     public void run() {
+        ElasticAffinity pin = affinity;
+        if (pin != null) {
+            pin.pin();
+        }
         int pending = 0; // length of a packet already read into buf, not yet translated
+        int reads = 0;
         while (running) {
             int n = pending;
             pending = 0;
@@ -59,7 +71,15 @@ public final class Worker implements Runnable {
                     n = queue.read(buf, Translator.HEADROOM, buf.capacity());
                 }
                 if (n == 0) {
-                    queue.awaitReadable(IDLE_POLL_MILLIS);
+                    if (pin == null) {
+                        queue.awaitReadable(IDLE_POLL_MILLIS);
+                    } else {
+                        long before = System.nanoTime();
+                        queue.awaitReadable(IDLE_POLL_MILLIS);
+                        long after = System.nanoTime();
+                        pin.waited(after - before);
+                        pin.check(after);
+                    }
                     continue;
                 }
             } catch (IOException e) {
@@ -69,6 +89,9 @@ public final class Worker implements Runnable {
                 readErrors++;
                 pause();
                 continue;
+            }
+            if (pin != null && (++reads & 63) == 0) {
+                pin.check(System.nanoTime());
             }
             if (!vnetHeader) {
                 translator.translate(buf, Translator.HEADROOM, n, writeBack);
@@ -140,6 +163,12 @@ public final class Worker implements Runnable {
 
     public Translator translator() {
         return translator;
+    }
+
+    /** Whether the worker runs released from its CPUs because its queue is under load (false: pinned or unpinned). */
+    public boolean releasedUnderLoad() {
+        ElasticAffinity a = affinity;
+        return a != null && a.released();
     }
 
     public Counters counters() {

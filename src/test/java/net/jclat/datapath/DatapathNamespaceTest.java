@@ -179,6 +179,49 @@ class DatapathNamespaceTest {
         }
     }
 
+    /**
+     * A flood from a sender pinned to CPU 0 fills queue 0 while that CPU also runs the sender: worker 0 is
+     * released to all CPUs (ElasticAffinity) so the scheduler can run it beside the sender, and pinned to CPU 0
+     * again once the flood is over. Its queue never changes.
+     */
+    @Test
+    void underLoadAPinnedWorkerIsReleasedAndPinnedAgainWhenTheLoadIsGone() throws Exception {
+        assumeTrue(steered, "steered in the offload variants only");
+        Netns.in(lan, 20, "ping", "-c", "1", "-w", "5", "198.51.100.10"); // neighbours resolved
+        String pinned = workerCpus(0);
+        String flood = "import socket,time\n"
+                + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "end=time.time()+3\n"
+                + "while time.time()<end:\n"
+                + "    for i in range(1000): s.sendto(b'x'*64,('198.51.100.10',9))\n";
+        Process sender = new ProcessBuilder("ip", "netns", "exec", lan, "taskset", "-c", "0", "python3", "-c", flood)
+                .redirectErrorStream(true).start();
+        boolean released = false;
+        try {
+            for (int i = 0; i < 50 && !released; i++) {
+                Thread.sleep(50);
+                released = !pinned.equals(workerCpus(0)) && datapath.workersReleased() >= 1;
+            }
+        } finally {
+            sender.waitFor();
+        }
+        assertTrue(released, "worker 0 released under load; allowed: " + workerCpus(0));
+        String cpus = workerCpus(0);
+        for (int i = 0; i < 40 && !pinned.equals(cpus); i++) { // the next idle wake-up (200 ms) decides
+            Thread.sleep(50);
+            cpus = workerCpus(0);
+        }
+        assertEquals(pinned, cpus, "worker 0 pinned again after the load");
+        assertEquals(0, datapath.workersReleased());
+    }
+
+    /** The CPUs a worker thread may run on, as /proc shows them ("0", "0-1"). */
+    private static String workerCpus(int worker) throws Exception {
+        return Netns.run("sh", "-c", "for t in /proc/" + ProcessHandle.current().pid() + "/task/*; do grep -q "
+                + "jclat-worker-" + worker + " $t/comm && awk '/Cpus_allowed_list/ {print $2}' $t/status; done; true")
+                .trim();
+    }
+
     /** IPv4 packets (here: echo requests) a worker has read from its queue. */
     private static long workerPackets(int worker) {
         return datapath.workers().get(worker).counters().get(Counters.IN4_PACKETS);
