@@ -16,18 +16,19 @@ import java.util.List;
  * a translator thread on another, idle CPU costs tens of microseconds (an inter-processor interrupt, and
  * far more in a VM: ~140 µs of ping RTT here against ~25 µs on the same CPU); waking it on the CPU that
  * already holds the packet costs a context switch. The kernel's default for a multi-queue TUN picks the
- * queue by flow hash, so the worker may be on any CPU. The steering is a two-instruction eBPF program,
- * {@code return bpf_get_smp_processor_id();}, attached with TUNSETSTEERINGEBPF (Linux 4.16); the TUN
- * driver takes its result modulo the number of queues (drivers/net/tun.c, tun_ebpf_select_queue).
+ * queue by flow hash, so the worker may be on any CPU. The steering is a small eBPF program
+ * ({@link SteeringProgram}: by CPU, except TCP, which goes by flow so that a flow is never reordered),
+ * attached with TUNSETSTEERINGEBPF (Linux 4.16); the TUN driver takes its result modulo the number of queues
+ * (drivers/net/tun.c, tun_ebpf_select_queue).
  */
 public final class QueueSteering {
     /** _IOR('T', 224, int) */
     static final long TUNSETSTEERINGEBPF = 0x800454e0L;
     private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_TYPE_SOCKET_FILTER = 1;
-    private static final int BPF_FUNC_GET_SMP_PROCESSOR_ID = 8;
     /** Larger than any kernel's union bpf_attr for PROG_LOAD needs; the kernel accepts zeroed extra bytes. */
     private static final int BPF_ATTR_SIZE = 128;
+    private static final int LOG_SIZE = 65536;
 
     private QueueSteering() {
     }
@@ -66,20 +67,25 @@ public final class QueueSteering {
         };
     }
 
-    /** The program: r0 = bpf_get_smp_processor_id(); exit. Two 8-byte instructions. */
-    static byte[] program() {
-        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-        b.put(0, (byte) 0x85).putInt(4, BPF_FUNC_GET_SMP_PROCESSOR_ID); // BPF_JMP | BPF_CALL
-        b.put(8, (byte) 0x95); // BPF_JMP | BPF_EXIT
-        return b.array();
-    }
-
     /**
      * Steers the device's packets by CPU. Needs CAP_BPF or CAP_SYS_ADMIN and a kernel with the bpf system
      * call (OpenWrt and Debian kernels have it); throws with the reason otherwise.
      */
     public static void attach(TunDevice tun) throws IOException {
-        byte[] insns = program();
+        int progFd = load();
+        try {
+            byte[] arg = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, progFd).array();
+            LibC.ioctl(tun.queues().get(0).fd(), TUNSETSTEERINGEBPF, arg);
+        } catch (LastErrorException e) {
+            throw new IOException("TUNSETSTEERINGEBPF " + tun.name() + ": " + Errno.describe(e.getErrorCode()));
+        } finally {
+            close(progFd); // the device holds its own reference to the program
+        }
+    }
+
+    /** Loads {@link SteeringProgram} through the kernel's verifier; returns the program's file descriptor. */
+    static int load() throws IOException {
+        byte[] insns = SteeringProgram.build();
         Memory code = new Memory(insns.length);
         code.write(0, insns, 0, insns.length);
         Memory license = new Memory(4);
@@ -90,23 +96,34 @@ public final class QueueSteering {
         attr.setInt(4, insns.length / 8);
         attr.setPointer(8, code);
         attr.setPointer(16, license);
-        int progFd;
         try {
-            progFd = (int) Sys.C.syscall(bpfSyscall(), BPF_PROG_LOAD, attr, (long) BPF_ATTR_SIZE);
+            return (int) Sys.C.syscall(bpfSyscall(), BPF_PROG_LOAD, attr, (long) BPF_ATTR_SIZE);
         } catch (LastErrorException e) {
-            throw new IOException("bpf(BPF_PROG_LOAD): " + Errno.describe(e.getErrorCode()));
+            throw new IOException("bpf(BPF_PROG_LOAD): " + Errno.describe(e.getErrorCode()) + verifierSays(attr));
         }
+    }
+
+    /** Loads again with the verifier's log on, for the reason a load was refused (its last line). */
+    private static String verifierSays(Memory attr) {
+        Memory log = new Memory(LOG_SIZE);
+        log.clear();
+        attr.setInt(24, 1); // log_level
+        attr.setInt(28, LOG_SIZE);
+        attr.setPointer(32, log);
         try {
-            byte[] arg = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, progFd).array();
-            LibC.ioctl(tun.queues().get(0).fd(), TUNSETSTEERINGEBPF, arg);
-        } catch (LastErrorException e) {
-            throw new IOException("TUNSETSTEERINGEBPF " + tun.name() + ": " + Errno.describe(e.getErrorCode()));
-        } finally {
-            try {
-                LibC.close(progFd); // the device holds its own reference to the program
-            } catch (LastErrorException ignored) {
-                // nothing more to release
-            }
+            close((int) Sys.C.syscall(bpfSyscall(), BPF_PROG_LOAD, attr, (long) BPF_ATTR_SIZE));
+            return "";
+        } catch (LastErrorException | IOException e) {
+            String text = log.getString(0, StandardCharsets.US_ASCII.name()).strip();
+            return text.isEmpty() ? "" : " (verifier: " + text.substring(text.lastIndexOf('\n') + 1) + ")";
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            LibC.close(fd);
+        } catch (LastErrorException ignored) {
+            // nothing more to release
         }
     }
 }

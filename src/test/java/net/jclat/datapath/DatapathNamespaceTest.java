@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.util.List;
 import java.util.stream.Stream;
 import net.jclat.testsupport.Netns;
@@ -176,6 +178,50 @@ class DatapathNamespaceTest {
             String tasks = Netns.run("sh", "-c", "for t in /proc/" + ProcessHandle.current().pid()
                     + "/task/*; do grep -q jclat-worker-" + cpu + " $t/comm && grep Cpus_allowed_list $t/status; done; true");
             assertEquals("Cpus_allowed_list:\t" + cpu, tasks.trim(), "worker " + cpu + " pinned");
+        }
+    }
+
+    /**
+     * A TCP sender transmits from its process and from the softirq that takes its ACKs, and its process may
+     * move: steered by CPU, one flow would spread over both queues and be reordered. TCP goes by flow
+     * (SteeringProgram): a connection whose sender moves from CPU 0 to CPU 1 halfway is read by one worker.
+     */
+    @Test
+    void aTcpFlowStaysOnOneQueueWhenItsSenderChangesCpu() throws Exception {
+        assumeTrue(steered, "steered in the offload variants only");
+        String server = "import socket\n"
+                + "s=socket.socket(socket.AF_INET6,socket.SOCK_STREAM)\n"
+                + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                + "s.bind(('2001:db8:64::c633:640a',9003)); s.listen(1)\n"
+                + "print('ready',flush=True)\n"
+                + "c,a=s.accept(); n=0\n"
+                + "while True:\n"
+                + "    d=c.recv(65536)\n"
+                + "    if not d: break\n"
+                + "    n+=len(d)\n"
+                + "c.sendall(str(n).encode()); c.close()\n";
+        Process srv = new ProcessBuilder("ip", "netns", "exec", isp, "python3", "-u", "-c", server)
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader ready = new BufferedReader(new InputStreamReader(srv.getInputStream()));
+            assertEquals("ready", ready.readLine());
+            long[] before = {workerPackets(0), workerPackets(1)};
+            String client = "import socket,os\n"
+                    + "c=socket.create_connection(('198.51.100.10',9003),5)\n"
+                    + "for cpu in (0,1,0,1):\n"
+                    + "    os.sched_setaffinity(0,{cpu})\n"
+                    + "    c.sendall(bytes(1<<20))\n"
+                    + "c.shutdown(socket.SHUT_WR)\n"
+                    + "print(c.recv(100).decode())\n";
+            Netns.Result r = Netns.in(lan, 30, "python3", "-c", client);
+            assertEquals(0, r.code(), r.output() + describeCounters());
+            assertEquals(String.valueOf(4 << 20), r.output().trim(), "every byte arrived");
+            long zero = workerPackets(0) - before[0];
+            long one = workerPackets(1) - before[1];
+            assertTrue(zero == 0 || one == 0, "one worker read the flow: worker 0 " + zero + ", worker 1 " + one);
+            assertTrue(zero + one > 0);
+        } finally {
+            srv.destroyForcibly();
         }
     }
 

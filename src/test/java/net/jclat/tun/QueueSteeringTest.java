@@ -30,12 +30,4 @@ class QueueSteeringTest {
         assertTrue(QueueSteering.cpusPerQueue(cpus(0, 1), 4).isEmpty());
     }
 
-    @Test
-    void theProgramIsCallGetSmpProcessorIdThenExit() {
-        byte[] p = QueueSteering.program();
-        assertEquals(16, p.length);
-        assertEquals((byte) 0x85, p[0]);
-        assertEquals(8, p[4]); // helper 8, little-endian imm
-        assertEquals((byte) 0x95, p[8]);
-    }
 }
