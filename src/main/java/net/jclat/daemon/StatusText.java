@@ -54,11 +54,14 @@ final class StatusText {
     private static String steering(Map<String, Object> f) {
         StringBuilder s = new StringBuilder(String.valueOf(f.get("cpu_steering")));
         List<?> cpus = f.get("worker_cpus") instanceof List<?> l ? l : List.of();
-        s.append(cpus.isEmpty() ? " (queue by flow hash" : " (queue by CPU");
+        s.append(cpus.isEmpty() ? " (queue by flow hash" : " (queue by CPU, TCP by flow");
         for (int i = 0; i < cpus.size(); i++) {
             s.append(", worker ").append(i).append(" on CPUs ").append(cpus.get(i));
         }
         s.append(')');
+        if (f.get("workers_released") instanceof Number n && n.intValue() > 0) {
+            s.append("; ").append(n).append(n.intValue() == 1 ? " worker" : " workers").append(" released under load");
+        }
         if (f.get("worker_packets") instanceof List<?> packets && !packets.isEmpty()) {
             s.append("; packets per worker ");
             for (int i = 0; i < packets.size(); i++) {

@@ -122,7 +122,7 @@ class CpuSteeringNamespaceTest {
         assertEquals("0", workerCpusAllowed(0));
         assertEquals("1", workerCpusAllowed(1));
         String text = ControlClient.ask(lab.controlSocket(), "status").body();
-        assertTrue(text.contains("CPU steering:    cpu (queue by CPU, worker 0 on CPUs 0, worker 1 on CPUs 1)"), text);
+        assertTrue(text.contains("CPU steering:    cpu (queue by CPU, TCP by flow, worker 0 on CPUs 0, worker 1 on CPUs 1)"), text);
     }
 
     @Test
