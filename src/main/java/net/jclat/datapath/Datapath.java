@@ -30,16 +30,12 @@ public final class Datapath implements AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
     private volatile boolean closed;
 
-    /** Per queue, the CPUs its worker is pinned to (per-CPU steering), or empty: workers run anywhere. */
-    private final List<BitSet> pins;
-
     public Datapath(TunDevice tun, XlatConfig config) {
         this(tun, config, List.of());
     }
 
     /** @param pins per queue, the CPUs to pin its worker to ({@link QueueSteering#cpusPerQueue}), or empty */
     public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
-        this.pins = List.copyOf(pins);
         BitSet anywhere = pins.isEmpty() || !ELASTIC_PINNING ? null : processCpus();
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader());

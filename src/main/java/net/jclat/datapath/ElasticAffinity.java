@@ -30,6 +30,7 @@ final class ElasticAffinity {
     private final BitSet pinned;
     private final BitSet anywhere;
     private boolean released;
+    private boolean refused;
     private long releases;
     private long windowStart;
     private long waited;
@@ -118,11 +119,16 @@ final class ElasticAffinity {
         return releases;
     }
 
+    /** Sets the thread's CPUs; after a refusal (a cpuset changed under us) it stops trying, with one log line. */
     private void apply(BitSet cpus) {
+        if (refused) {
+            return;
+        }
         try {
             CpuAffinity.pinCurrentThread(cpus);
         } catch (IOException e) {
-            Logger.warn("worker {}: {}", index, e.getMessage());
+            refused = true;
+            Logger.warn("worker {} keeps its CPUs as they are: {}", index, e.getMessage());
         }
     }
 }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicReference;
 import net.jclat.tun.CpuAffinity;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,12 +40,20 @@ class ElasticAffinityTest {
         void run() throws Exception;
     }
 
+    /** Every CPU this process may use, and the first of them: a worker's queue CPUs. */
+    private BitSet all;
+    private BitSet first;
+
+    @BeforeEach
+    void cpus() throws IOException {
+        all = CpuAffinity.ofCurrentThread();
+        assumeTrue(all.cardinality() >= 2, "needs two CPUs");
+        first = new BitSet();
+        first.set(all.nextSetBit(0));
+    }
+
     @Test
     void busyReleasesToAllCpusAndIdlePinsAgain() throws Throwable {
-        BitSet all = CpuAffinity.ofCurrentThread();
-        assumeTrue(all.cardinality() >= 2, "needs two CPUs");
-        BitSet first = new BitSet();
-        first.set(all.nextSetBit(0));
         onOwnThread(() -> {
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> 0);
             a.pin();
@@ -69,10 +79,6 @@ class ElasticAffinityTest {
 
     @Test
     void nothingIsDecidedBeforeAWindowHasPassedNorForLightTraffic() throws Throwable {
-        BitSet all = CpuAffinity.ofCurrentThread();
-        assumeTrue(all.cardinality() >= 2, "needs two CPUs");
-        BitSet first = new BitSet();
-        first.set(all.nextSetBit(0));
         onOwnThread(() -> {
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> 0);
             a.pin();
@@ -88,10 +94,6 @@ class ElasticAffinityTest {
     /** Woken on the sender's CPU, a worker seems to wait for its queue; schedstat shows it waited for the CPU. */
     @Test
     void timeSpentRunnableWithoutItsCpuCountsAsDemand() throws Throwable {
-        BitSet all = CpuAffinity.ofCurrentThread();
-        assumeTrue(all.cardinality() >= 2, "needs two CPUs");
-        BitSet first = new BitSet();
-        first.set(all.nextSetBit(0));
         onOwnThread(() -> {
             long[] runDelay = {1_000_000};
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> runDelay[0]);
@@ -106,7 +108,6 @@ class ElasticAffinityTest {
 
     @Test
     void aWorkerWhoseQueueOwnsEveryCpuHasNothingToBeReleasedTo() throws Throwable {
-        BitSet all = CpuAffinity.ofCurrentThread();
         onOwnThread(() -> {
             ElasticAffinity a = new ElasticAffinity(0, all, all, 0, () -> 0);
             a.pin();
