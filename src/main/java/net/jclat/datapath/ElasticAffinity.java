@@ -29,7 +29,8 @@ final class ElasticAffinity {
     private final int index;
     private final BitSet pinned;
     private final BitSet anywhere;
-    private boolean released;
+    /** Read by the status (another thread): volatile, and written only when the pin changes. */
+    private volatile boolean released;
     private boolean refused;
     private long releases;
     private long windowStart;
