@@ -31,7 +31,7 @@ final class Ipv4ToIpv6 {
     Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
         XlatConfig c = m.config();
         t.counters.add(Counters.IN4_PACKETS, t.gsoSegments);
-        t.counters.add(Counters.IN4_BYTES, len);
+        t.counters.add(Counters.IN4_BYTES, t.wireBytes(len, Ipv4Header.ihl(b, off)));
         if (len < Ipv4Header.MIN_LENGTH) {
             return t.drop(Drop.IPV4_TRUNCATED);
         }

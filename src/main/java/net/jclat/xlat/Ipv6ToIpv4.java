@@ -40,7 +40,7 @@ final class Ipv6ToIpv4 {
     Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
         XlatConfig c = m.config();
         t.counters.add(Counters.IN6_PACKETS, t.gsoSegments);
-        t.counters.add(Counters.IN6_BYTES, len);
+        t.counters.add(Counters.IN6_BYTES, t.wireBytes(len, Ipv6Header.LENGTH));
         if (len < Ipv6Header.LENGTH) {
             return t.drop(Drop.IPV6_TRUNCATED);
         }

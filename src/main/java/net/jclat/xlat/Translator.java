@@ -35,9 +35,14 @@ public final class Translator {
     /**
      * For a GSO super-packet: how many packets it stands for (each takes an IPv4 identification); else 1.
      * Packet counters and drop reasons count by it, so a super-packet counts as the packets it was made of or
-     * will be cut into, the same as when {@link GsoSegmenter} cuts it here; bytes count its headers once.
+     * will be cut into, the same as when {@link GsoSegmenter} cuts it here.
      */
     int gsoSegments = 1;
+    /**
+     * For a GSO super-packet: the transport header's length, which every segment repeats; else 0. With
+     * {@link #gsoSegments} it makes the byte counters count each segment's headers, as on the wire.
+     */
+    int gsoTransportHeader;
 
     public Translator(XlatConfig config, Counters counters) {
         this(config, counters, System::nanoTime);
@@ -138,15 +143,20 @@ public final class Translator {
         return first;
     }
 
+    /** Bytes of a packet as its segments will be on the wire: the headers again for each further segment. */
+    long wireBytes(int len, int ipHeader) {
+        return len + (long) (gsoSegments - 1) * (ipHeader + gsoTransportHeader);
+    }
+
     void emit4(PacketSink sink, ByteBuffer b, int off, int len) {
         counters.add(Counters.OUT4_PACKETS, gsoSegments);
-        counters.add(Counters.OUT4_BYTES, len);
+        counters.add(Counters.OUT4_BYTES, wireBytes(len, Ipv4Header.MIN_LENGTH));
         sink.accept(b, off, len);
     }
 
     void emit6(PacketSink sink, ByteBuffer b, int off, int len) {
         counters.add(Counters.OUT6_PACKETS, gsoSegments);
-        counters.add(Counters.OUT6_BYTES, len);
+        counters.add(Counters.OUT6_BYTES, wireBytes(len, Ipv6Header.LENGTH));
         sink.accept(b, off, len);
     }
 }

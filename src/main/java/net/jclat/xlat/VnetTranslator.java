@@ -101,6 +101,7 @@ final class VnetTranslator {
         t.partialChecksum = true;
         t.gsoSegmentPayload = segmentPayload;
         t.gsoSegments = count;
+        t.gsoTransportHeader = hlen;
         try {
             Verdict v = t.translate(b, off, len, withHeader);
             if (v == Verdict.TRANSLATED && type != VirtioNetHeader.GSO_NONE) {
@@ -111,6 +112,7 @@ final class VnetTranslator {
             t.partialChecksum = false;
             t.gsoSegmentPayload = 0;
             t.gsoSegments = 1;
+            t.gsoTransportHeader = 0;
             offloadOut = false;
         }
     }
