@@ -57,6 +57,8 @@ public final class PrometheusText {
         prefixCandidates(f.get("prefixes"));
         gauge("jclat_uptime_seconds", "Seconds since the daemon started", num(f.get("uptime_seconds")));
         gauge("jclat_workers", "Worker threads, one per TUN queue", num(f.get("workers")));
+        gauge("jclat_workers_released", "Steered workers running released from their CPUs because their queues"
+                + " are under load", num(f.get("workers_released")));
         gauge("jclat_tun_mtu_bytes", "MTU of the TUN device (the IPv6 side)", num(f.get("tun_mtu")));
         gauge("jclat_ipv4_mtu_bytes", "MTU of the IPv4 routes into the TUN", num(f.get("ipv4_mtu")));
         gauge("jclat_native_ipv4", "1 while the uplink has native IPv4 and the CLAT stands by (RFC 6877 section 6.1)",

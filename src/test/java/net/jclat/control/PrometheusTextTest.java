@@ -31,6 +31,7 @@ class PrometheusTextTest {
         f.put("tun_mtu", 1500);
         f.put("ipv4_mtu", 1480);
         f.put("workers", 2);
+        f.put("workers_released", 1);
         f.put("cpu_steering", "cpu");
         f.put("worker_packets", List.of(5L, 7L));
         f.put("uptime_seconds", 42L);
@@ -91,6 +92,7 @@ class PrometheusTextTest {
                 .count(), "every reason, even at zero, so series do not come and go");
         assertEquals(42, ExpositionFormat.value(s, "jclat_uptime_seconds"));
         assertEquals(2, ExpositionFormat.value(s, "jclat_workers"));
+        assertEquals(1, ExpositionFormat.value(s, "jclat_workers_released"));
         assertEquals(1500, ExpositionFormat.value(s, "jclat_tun_mtu_bytes"));
         assertEquals(1480, ExpositionFormat.value(s, "jclat_ipv4_mtu_bytes"));
     }
