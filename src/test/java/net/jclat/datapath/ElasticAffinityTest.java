@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.util.BitSet;
-import java.util.concurrent.atomic.AtomicReference;
+import net.jclat.testsupport.OwnThread;
 import net.jclat.tun.CpuAffinity;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,27 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class ElasticAffinityTest {
     private static final long W = ElasticAffinity.WINDOW_NANOS;
-
-    /** Runs the body on a fresh thread (affinity is per thread) and rethrows what it threw. */
-    private static void onOwnThread(ThrowingBody body) throws Throwable {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        t.start();
-        t.join();
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-    }
-
-    interface ThrowingBody {
-        void run() throws Exception;
-    }
 
     /** Every CPU this process may use, and the first of them: a worker's queue CPUs. */
     private BitSet all;
@@ -54,7 +33,7 @@ class ElasticAffinityTest {
 
     @Test
     void busyReleasesToAllCpusAndIdlePinsAgain() throws Throwable {
-        onOwnThread(() -> {
+        OwnThread.run(() -> {
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> 0);
             a.pin();
             assertEquals(first, CpuAffinity.ofCurrentThread());
@@ -79,7 +58,7 @@ class ElasticAffinityTest {
 
     @Test
     void nothingIsDecidedBeforeAWindowHasPassedNorForLightTraffic() throws Throwable {
-        onOwnThread(() -> {
+        OwnThread.run(() -> {
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> 0);
             a.pin();
             a.check(W / 2); // all busy, but half a window is no evidence
@@ -94,7 +73,7 @@ class ElasticAffinityTest {
     /** Woken on the sender's CPU, a worker seems to wait for its queue; schedstat shows it waited for the CPU. */
     @Test
     void timeSpentRunnableWithoutItsCpuCountsAsDemand() throws Throwable {
-        onOwnThread(() -> {
+        OwnThread.run(() -> {
             long[] runDelay = {1_000_000};
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> runDelay[0]);
             a.pin();
@@ -108,7 +87,7 @@ class ElasticAffinityTest {
 
     @Test
     void aWorkerWhoseQueueOwnsEveryCpuHasNothingToBeReleasedTo() throws Throwable {
-        onOwnThread(() -> {
+        OwnThread.run(() -> {
             ElasticAffinity a = new ElasticAffinity(0, all, all, 0, () -> 0);
             a.pin();
             a.check(W);

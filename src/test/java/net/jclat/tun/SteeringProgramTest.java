@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import net.jclat.testsupport.OwnThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,22 +42,12 @@ class SteeringProgramTest {
     /** The queue selector's input to tun: the program's result, of which tun keeps 16 bits. */
     private int runOn(int cpu, byte[] ipPacket) throws Throwable {
         AtomicInteger result = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                BitSet one = new BitSet();
-                one.set(cpu);
-                CpuAffinity.pinCurrentThread(one);
-                result.set(testRun(ipPacket));
-            } catch (Throwable e) {
-                failure.set(e);
-            }
+        OwnThread.run(() -> {
+            BitSet one = new BitSet();
+            one.set(cpu);
+            CpuAffinity.pinCurrentThread(one);
+            result.set(testRun(ipPacket));
         });
-        t.start();
-        t.join();
-        if (failure.get() != null) {
-            throw failure.get();
-        }
         return result.get() & 0xFFFF;
     }
 
