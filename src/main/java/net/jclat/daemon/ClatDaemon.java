@@ -322,11 +322,12 @@ public final class ClatDaemon {
         }
         String why;
         try {
-            List<BitSet> sets = QueueSteering.cpusPerQueue(CpuAffinity.ofCurrentThread(), t.queues().size());
+            BitSet allowed = CpuAffinity.ofCurrentThread();
+            List<BitSet> sets = QueueSteering.cpusPerQueue(allowed, t.queues().size());
             if (t.queues().size() < 2) {
                 why = "one queue";
             } else if (sets.isEmpty()) {
-                why = "fewer usable CPUs than queues (" + CpuAffinity.ofCurrentThread() + " for "
+                why = "fewer usable CPUs than queues (" + allowed + " for "
                         + t.queues().size() + " workers)";
             } else {
                 QueueSteering.attach(t);

@@ -1,11 +1,9 @@
 package net.jclat.datapath;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jclat.tun.CpuAffinity;
 import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
@@ -36,7 +34,7 @@ public final class Datapath implements AutoCloseable {
 
     /** @param pins per queue, the CPUs to pin its worker to ({@link QueueSteering#cpusPerQueue}), or empty */
     public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
-        BitSet anywhere = pins.isEmpty() || !ELASTIC_PINNING ? null : processCpus();
+        BitSet anywhere = ELASTIC_PINNING ? union(pins) : null; // the queues' CPUs are all the process may use
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader());
             if (!pins.isEmpty()) {
@@ -70,14 +68,10 @@ public final class Datapath implements AutoCloseable {
         return t;
     }
 
-    /** The CPUs the process may run on (its threads inherit the mask it was started with). */
-    private static BitSet processCpus() {
-        try {
-            return CpuAffinity.ofCurrentThread();
-        } catch (IOException e) {
-            Logger.warn("workers stay pinned under load: {}", e.getMessage());
-            return null;
-        }
+    private static BitSet union(List<BitSet> sets) {
+        BitSet all = new BitSet();
+        sets.forEach(all::or);
+        return all;
     }
 
     /** How many workers run released from their CPUs right now because their queues are under load. */
