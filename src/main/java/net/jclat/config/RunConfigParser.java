@@ -66,6 +66,9 @@ public final class RunConfigParser {
     private boolean netifdManaged;
     private Offload offload = Offload.AUTO;
     private Steering cpuSteering = Steering.AUTO;
+    private boolean allowWkpNonGlobal;
+    private boolean ignoreTos;
+    private boolean icmpErrors = true;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -159,6 +162,9 @@ public final class RunConfigParser {
             case "control-socket" -> controlSocket = Path.of(v);
             case "metrics-listen" -> metricsListen = loopbackListen(key, v);
             case "hairpinning" -> hairpinning = onOff(key, v);
+            case "allow-wkp-non-global" -> allowWkpNonGlobal = onOff(key, v);
+            case "ignore-tos" -> ignoreTos = onOff(key, v);
+            case "icmp-errors" -> icmpErrors = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
             case "tun-io" -> tunIo = TunIo.parse(v);
             case "name" -> name = name(v);
@@ -333,6 +339,6 @@ public final class RunConfigParser {
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
                 controlSocket != null ? controlSocket : defaultControlSocket(label), metricsListen, tunIo, label, hook,
-                netifdManaged, offload, cpuSteering);
+                netifdManaged, offload, cpuSteering, allowWkpNonGlobal, ignoreTos, icmpErrors);
     }
 }

@@ -373,6 +373,9 @@ public final class ClatDaemon {
                 .ipv6Mtu(tunMtu)
                 .udpZeroChecksum(cfg.udpZeroChecksum())
                 .icmpErrorsPerSecond(cfg.icmpErrorsPerSecond())
+                .sendIcmpErrors(cfg.icmpErrors())
+                .allowWkpNonGlobal(cfg.allowWkpNonGlobal())
+                .ignoreTos(cfg.ignoreTos())
                 .build();
     }
 
