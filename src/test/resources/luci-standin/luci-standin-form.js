@@ -8,8 +8,8 @@
  *    "string") and the option's validate(section_id, value), on keyup and blur; a dynamic list checks
  *    the text in its add field and is invalid while that text is;
  *  - Save parses every option: an active option whose widget is invalid refuses the save with
- *    'Option "TITLE" contains an invalid input value. ERROR'; an empty one is removed; a changed one is
- *    written; an option hidden by depends() is removed unless retain is set;
+ *    'Option "TITLE" contains an invalid input value. ERROR'; an empty one, or one at its default, is
+ *    removed; a changed one is written; an option hidden by depends() is removed unless retain is set;
  *  - uci reads and writes go to the server as ubus "uci" get/set/delete, which the stand-in server
  *    allows only as far as the package's acl.d grants.
  */
@@ -203,7 +203,8 @@
 			if (!active)
 				return Promise.resolve(this.retain ? null : this.remove(sid));
 			var fval = this.formvalue(sid), cval = this.cfgvalue(sid);
-			if (fval == null || fval === '' || (Array.isArray(fval) && !fval.length))
+			if (fval == null || fval === '' || (Array.isArray(fval) && !fval.length)
+					|| (fval == this.default && (this.optional || this.rmempty)))
 				return Promise.resolve(this.remove(sid));
 			if (JSON.stringify(L.toArray(fval)) != JSON.stringify(L.toArray(cval)))
 				this.write(sid, fval);
