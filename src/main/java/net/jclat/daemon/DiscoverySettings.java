@@ -23,7 +23,9 @@ final class DiscoverySettings {
         Supplier<List<DnsServer>> servers = fixed.isEmpty() ? ResolvConf::defaultServers : () -> fixed;
         DnsDiscovery dns = d.order().contains(PrefixSource.DNS)
                 ? new DnsDiscovery(Duration.ofMillis(d.dnsTimeoutMillis()), d.dnsRetries()) : null;
-        PlatProbe probe = d.probes().isEmpty() ? null : new PlatProbe(d.probes(), d.probeTimeoutMillis());
+        // Probes leave through the uplink: with several CLATs on one host, each probes its own PLAT.
+        PlatProbe probe = d.probes().isEmpty() ? null
+                : new PlatProbe(d.probes(), d.probeTimeoutMillis(), cfg.uplink());
         return new PrefixDiscovery.Settings(d.staticPrefixes(), d.order(), cfg.uplink(), servers, dns,
                 d.retryInitialSeconds() * 1000L, d.retryMaxSeconds() * 1000L, probe, d.probeIntervalSeconds() * 1000L,
                 d.probeFall(), d.probeRise());
