@@ -60,6 +60,8 @@ public final class ClatDaemon {
     private UpdateHook hook;
     private boolean startFailed;
     private SetupWatchdog watchdog;
+    /** Null until the first prefix, and where the configuration needs none. */
+    private UplinkSourceRoute sourceRoute;
 
     public ClatDaemon(RunConfig cfg) {
         this(cfg, () -> cfg);
@@ -90,6 +92,9 @@ public final class ClatDaemon {
     private void startSteps() throws IOException {
         nl = new RtNetlink();
         setup = InterfaceSetup.prepare(nl, cfg);
+        if (!cfg.netifdManaged()) {
+            UplinkSourceRoute.removeLeftovers(nl, cfg.uplink());
+        }
         tun = new ClatTun();
         tun.open(cfg);
         TunOpener.logIo(cfg, tun.device());
@@ -162,6 +167,10 @@ public final class ClatDaemon {
         }
         xlat = XlatSettings.of(cfg, pref64, clatV6, setup.ipv4Mtu(), setup.tunMtu());
         setup.install(clatV6, pref64);
+        sourceRoute = UplinkSourceRoute.of(nl, cfg, clatV6);
+        if (sourceRoute != null) {
+            sourceRoute.keep(watchdog);
+        }
         tun.attach(cfg, setup, xlat);
         active = true;
         Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
@@ -179,7 +188,15 @@ public final class ClatDaemon {
      * they would only black-hole, and next to native IPv4 the CLAT stands by (RFC 6877 §6.1).
      */
     private boolean wantIpv4Routes() {
-        return prefix != null && active && !standby;
+        return prefix != null && active && !standby && !platDown();
+    }
+
+    /**
+     * {@code plat-down-routes withdraw} and no PLAT answers: the routes go, so that another uplink's CLAT
+     * (a route with a higher metric) carries the LAN's IPv4 until a PLAT answers again.
+     */
+    private boolean platDown() {
+        return cfg.discovery().withdrawWhenPlatDown() && discovery != null && discovery.allPlatsFailing();
     }
 
     /** Native IPv4 is an IPv4 default route on the uplink in the main table that jclat did not add. */
@@ -226,6 +243,9 @@ public final class ClatDaemon {
             return;
         }
         watchdog.repair(setup.owned(active));
+        if (sourceRoute != null) {
+            sourceRoute.keep(watchdog);
+        }
     }
 
     /**
@@ -325,6 +345,9 @@ public final class ClatDaemon {
             }
             active = false;
             prefix = null;
+            if (sourceRoute != null) {
+                sourceRoute.remove();
+            }
             if (setup != null) {
                 setup.teardown();
             }
@@ -363,7 +386,10 @@ public final class ClatDaemon {
         if (prefix == null) {
             return "waiting for PLAT";
         }
-        return standby ? "standby: native IPv4" : "running";
+        if (standby) {
+            return "standby: native IPv4";
+        }
+        return platDown() ? "standby: no PLAT answers" : "running";
     }
 
     private void writeStatus() {

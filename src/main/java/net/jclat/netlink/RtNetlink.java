@@ -215,10 +215,11 @@ public final class RtNetlink implements AutoCloseable {
     /**
      * One route of a dump: what the standby check and the uplink's gateway look-up need to know of it.
      *
+     * @param source null when the route has no source prefix
      * @param gateway null when the route has none
      */
     public record RouteEntry(int family, int dstLength, int srcLength, int table, int protocol, int oif,
-            int metric, byte[] gateway) {
+            int metric, byte[] source, byte[] gateway) {
     }
 
     /** Every route of one family ({@code 4} or {@code 6}) in every table. */
@@ -245,6 +246,7 @@ public final class RtNetlink implements AutoCloseable {
         int protocol = b.get(at + 5) & 0xFF;
         int oif = 0;
         int metric = 0;
+        byte[] source = null;
         byte[] gateway = null;
         for (int a = at + 12; a + 4 <= end;) {
             int alen = b.getShort(a) & 0xFFFF;
@@ -261,10 +263,13 @@ public final class RtNetlink implements AutoCloseable {
             } else if (atype == RTA_GATEWAY && alen >= 4 + (family == AF_INET6 ? 16 : 4)) {
                 gateway = new byte[family == AF_INET6 ? 16 : 4];
                 b.get(a + 4, gateway);
+            } else if (atype == RTA_SRC && alen >= 4 + (family == AF_INET6 ? 16 : 4)) {
+                source = new byte[family == AF_INET6 ? 16 : 4];
+                b.get(a + 4, source);
             }
             a += (alen + 3) & ~3;
         }
-        return new RouteEntry(family, dstLength, srcLength, table, protocol, oif, metric, gateway);
+        return new RouteEntry(family, dstLength, srcLength, table, protocol, oif, metric, source, gateway);
     }
 
     /** A permanent proxy neighbour entry: the kernel answers Neighbor Solicitations for it on that link. */
