@@ -101,29 +101,44 @@ proto_close_data() {
 	_SI_NESTED=""
 }
 
-# netifd replaces the interface's addresses and routes with those of the update; fw4 its SNAT rule.
-# Recorded once applied, so a test that sees the call can use the result.
+# netifd replaces the interface's addresses and routes with those of the update, as a difference (what
+# stays is not touched: vlist in interface-ip.c); fw4 its SNAT rule. Recorded once applied, so a test that
+# sees the call can use the result.
 proto_send_update() {
 	_si_apply "$1"
 	_rec proto_send_update "$@"
 }
 _si_apply() {
-	local a r table="standin_fw4_$1"
+	local kind x table="standin_fw4_$1" state="$_si/applied.$_SI_DEV"
 	[ -n "$_SI_DEV" ] && ip link show "$_SI_DEV" >/dev/null 2>&1 || return 0
-	ip addr flush dev "$_SI_DEV" scope global
-	ip route flush dev "$_SI_DEV" proto static
-	ip -6 route flush dev "$_SI_DEV" proto static
-	nft delete table ip "$table" 2>/dev/null
-	[ "$_SI_UP" = 1 ] || return 0
-	for a in $_SI_ADDRS; do ip addr add "$a" dev "$_SI_DEV"; done
-	for r in $_SI_ROUTES; do
-		set -- "${r%%,*}" "${r#*,}"
+	[ "$_SI_UP" = 1 ] || _SI_ADDRS="" _SI_ROUTES="" _SI_ROUTES6="" _SI_SNAT=""
+	for x in $_SI_ADDRS; do ip addr replace "$x" dev "$_SI_DEV"; done
+	for x in $_SI_ROUTES; do
+		set -- "${x%%,*}" "${x#*,}"
 		# shellcheck disable=SC2046 # "mtu N" is two words, or none
-		ip route add "$1" dev "$_SI_DEV" metric "${2%,*}" proto static $([ -n "${2#*,}" ] && echo mtu "${2#*,}")
+		ip route replace "$1" dev "$_SI_DEV" metric "${2%,*}" proto static $([ -n "${2#*,}" ] && echo mtu "${2#*,}")
 	done
-	for r in $_SI_ROUTES6; do ip -6 route add "${r%,*}" dev "$_SI_DEV" metric "${r#*,}" proto static; done
-	if [ -n "$_SI_SNAT" ]; then
-		nft -f - <<NFT
+	for x in $_SI_ROUTES6; do ip -6 route replace "${x%,*}" dev "$_SI_DEV" metric "${x#*,}" proto static; done
+	# what the previous update had and this one has not
+	[ -s "$state" ] && while read -r kind x; do
+		case "$kind" in
+			a) case " $_SI_ADDRS " in *" $x "*) ;; *) ip addr del "$x" dev "$_SI_DEV" ;; esac ;;
+			# a route is its prefix and metric; replace above has already changed its MTU
+			r) case " $_SI_ROUTES" in *" ${x%,*},"*) ;; *) ip route del "${x%%,*}" dev "$_SI_DEV" metric "$(echo "$x" | cut -d, -f2)" ;; esac ;;
+			r6) case " $_SI_ROUTES6 " in *" $x "*) ;; *) ip -6 route del "${x%,*}" dev "$_SI_DEV" metric "${x#*,}" ;; esac ;;
+		esac
+	done <"$state"
+	{
+		for x in $_SI_ADDRS; do echo "a $x"; done
+		for x in $_SI_ROUTES; do echo "r $x"; done
+		for x in $_SI_ROUTES6; do echo "r6 $x"; done
+	} >"$state"
+	# fw4 reloads its ruleset in one transaction
+	{
+		echo "table ip $table {}"
+		echo "delete table ip $table"
+		if [ -n "$_SI_SNAT" ]; then
+			cat <<NFT
 table ip $table {
 	chain postrouting {
 		type nat hook postrouting priority srcnat; policy accept;
@@ -131,7 +146,8 @@ table ip $table {
 	}
 }
 NFT
-	fi
+		fi
+	} | nft -f -
 }
 
 proto_export() {
