@@ -7,18 +7,18 @@
 # shellcheck shell=dash
 
 [ -n "$INCLUDE_ONLY" ] || {
-	# IPKG_INSTROOT is empty on a router; tests point it at a stand-in root.
+	# As OpenWrt's own protocol handlers: netifd runs them from /lib/netifd/proto.
 	# shellcheck disable=SC1091
-	. "${IPKG_INSTROOT}/lib/functions.sh"
+	. /lib/functions.sh
 	# shellcheck disable=SC1091
-	. "${IPKG_INSTROOT}/lib/functions/network.sh"
+	. /lib/functions/network.sh
 	# shellcheck disable=SC1091
-	. "${IPKG_INSTROOT}/lib/netifd/netifd-proto.sh"
+	. ../netifd-proto.sh
 	init_proto "$@"
 }
 
-JCLAT_BIN="${IPKG_INSTROOT}/usr/bin/jclat"
-JCLAT_SCRIPT="${IPKG_INSTROOT}/lib/netifd/jclat.script"
+JCLAT_BIN=/usr/bin/jclat
+JCLAT_SCRIPT=/lib/netifd/jclat.script
 
 proto_464xlat_init_config() {
 	# shellcheck disable=SC2034 # both read by netifd-proto.sh's add_protocol
@@ -35,7 +35,9 @@ proto_464xlat_init_config() {
 	# jclat's
 	proto_config_add_array "pref64"
 	proto_config_add_string "pref64_source"
-	proto_config_add_array "dns"
+	# DNS64 servers for RFC 7050 discovery. Not "dns": netifd reads that on every interface as resolvers
+	# for the whole router (and hands it to the handler anyway, so an old "dns" is still seen below).
+	proto_config_add_array "dns64_server"
 	proto_config_add_string "mode"
 	proto_config_add_string "clat_v4"
 	proto_config_add_array "eam"
@@ -71,7 +73,7 @@ proto_464xlat_setup() {
 	local cfg="$1"
 	local tun="464-$cfg"
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
-	local icmp_errors_per_second cpu_steering config uplink allow_wkp_non_global
+	local icmp_errors_per_second cpu_steering config uplink allow_wkp_non_global dns64_server dns
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	json_get_vars icmp_errors_per_second cpu_steering config allow_wkp_non_global
 
@@ -118,7 +120,16 @@ $JCLAT_SCRIPT"
 	# OpenWrt's own 464xlat takes ip6prefix as the PLAT's (NAT64) prefix; it comes first, then the list.
 	_jclat_opt pref64 "$ip6prefix"
 	_jclat_list pref64 pref64
-	_jclat_list dns dns
+	json_get_values dns64_server dns64_server
+	json_get_values dns dns
+	if [ -n "$dns64_server" ]; then
+		_jclat_list dns dns64_server
+	elif [ -n "$dns" ]; then
+		# Before dns64_server existed, jclat took its discovery servers from "dns": still honoured.
+		echo "jclat: interface $cfg: option dns is netifd's list of resolvers for the whole router;" \
+			"jclat still uses it for DNS64 discovery, but rename it: uci rename network.$cfg.dns=dns64_server" >&2
+		_jclat_list dns dns
+	fi
 	_jclat_list eam eam
 	_jclat_list map map
 	_jclat_list plat-probe plat_probe

@@ -47,6 +47,16 @@ final class RunCommand {
         org.tinylog.configuration.Configuration.set("writer2.format", "jclat: {message}");
     }
 
+    /**
+     * Starts every console line with {@code jclat[NAME]}: under netifd, jclat's output is logged as
+     * {@code IFACE (PID): LINE} with nothing else naming it, so this is what {@code logread -e jclat}
+     * finds (docs/openwrt.md). Must run before the first log line, like {@link #sendLogsToSyslog}.
+     */
+    private static void tagConsoleLines(String name) {
+        org.tinylog.configuration.Configuration.set("writer.format",
+                "{date:yyyy-MM-dd HH:mm:ss} jclat[" + name + "] {level} {message}");
+    }
+
     static int run(String[] args) throws UsageException {
         RunConfig cfg;
         try {
@@ -54,6 +64,7 @@ final class RunCommand {
         } catch (ConfigException | IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        tagConsoleLines(cfg.name());
         if (cfg.syslog() != null) {
             sendLogsToSyslog(cfg.syslog());
         }

@@ -24,7 +24,8 @@ class ShellcheckTest {
         for (String expected : List.of("bin/jclat", "bin/jclat-setup", ".ci/run", "uci-defaults/90-jclat",
                 "image-builder/build-image.sh", "openwrt-package/net/jclat/files/464xlat.sh",
                 "openwrt-package/net/jclat/files/jclat.script", "openwrt-package/net/jclat/files/jclat.init",
-                "src/test/resources/openwrt-standin/lib/netifd/netifd-proto.sh")) {
+                "src/test/resources/openwrt-standin/lib/netifd/netifd-proto.sh",
+                "src/test/resources/openwrt-standin/netifd-run.sh")) {
             assertTrue(files.contains(expected), expected + " is checked: " + files);
         }
         List<String> cmd = new ArrayList<>(List.of("shellcheck", "--severity=style"));

@@ -72,6 +72,27 @@ class UciDefaultsStandInTest {
     }
 
     @Test
+    void anOldDnsOptionOfJclatsIsRenamedToDns64ServerAndOtherInterfacesKeepTheirDns() throws Exception {
+        Netns.Result r = run("network.lan=interface\nnetwork.lan.proto='static'\nnetwork.lan.dns='192.0.2.53'\n"
+                + "network.wan6=interface\nnetwork.wan6.proto='dhcpv6'\n"
+                + "network.clat=interface\nnetwork.clat.proto='464xlat'\n"
+                + "network.clat.dns='2001:db8::53' '2001:db8::54'\n"
+                + "network.both=interface\nnetwork.both.proto='464xlat'\nnetwork.both.dns='2001:db8::1'\n"
+                + "network.both.dns64_server='2001:db8::2'\n"
+                + "jclat.side=jclat\njclat.side.dns='2001:db8::55'\n");
+        assertEquals(0, r.code(), r.output());
+        String s = state();
+        assertTrue(s.contains("network.clat.dns64_server='2001:db8::53' '2001:db8::54'\n")
+                && !s.contains("network.clat.dns="), s);
+        assertTrue(s.contains("jclat.side.dns64_server='2001:db8::55'\n") && !s.contains("jclat.side.dns="), s);
+        // not jclat's: a LAN's resolvers, and a 464xlat interface that already has both (dns is netifd's there)
+        assertTrue(s.contains("network.lan.dns='192.0.2.53'\n") && s.contains("network.both.dns='2001:db8::1'\n")
+                && s.contains("network.both.dns64_server='2001:db8::2'\n"), s);
+        assertEquals("network\njclat\n", Files.readString(dir.resolve("committed")));
+        assertTrue(r.output().contains("network.clat: option dns renamed to dns64_server"), r.output());
+    }
+
+    @Test
     void noIpv6UplinkAddsNothingButStillExitsZeroSoItRunsOnce() throws Exception {
         Netns.Result r = run("network.lan=interface\nnetwork.lan.proto='static'\n");
         assertEquals(0, r.code(), r.output());

@@ -1,35 +1,36 @@
 #!/bin/sh
 # STAND-IN for netifd's /lib/netifd/netifd-proto.sh (and libubox's jshn.sh) in tests: netifd, ubus and
 # fw4 cannot run on Debian. Every call the handler or the hook makes is appended, one line each, to
-# $IPKG_INSTROOT/standin/calls. What netifd and fw4 would do with an update is then done for real in
-# the caller's network namespace (address, routes, SNAT), so a test can send traffic through it.
-# proto_run_command really starts the command, proto_kill_command really signals it.
+# $STANDIN_DIR/calls. What netifd and fw4 would do with an update is then done for real in the caller's
+# network namespace (address, routes with the route attributes netifd reads - interface-ip.c route_attr:
+# target, netmask, metric, mtu -, SNAT), so a test can send traffic through it. fw4's zone options
+# (mtu_fix) are not modelled. proto_run_command really starts the command, with its output logged as
+# netifd logs it ("IFACE (PID): LINE", main.c) to $STANDIN_DIR/netifd.log; proto_kill_command signals it.
 # shellcheck shell=dash
 
-_si="${IPKG_INSTROOT}/standin"
+_si="${STANDIN_DIR:?}"
 _rec() {
 	printf '%s\n' "$*" >>"$_si/calls"
 }
 
-# --- the JSON that netifd hands the handler (jshn's reading side), answered with python3; a boolean
-# reads as 1 or 0, as jshn gives it
-_si_get() {
-	printf '%s' "$data" | python3 -c '
-import json, sys
-v = json.load(sys.stdin).get(sys.argv[1])
-if isinstance(v, bool):
-    v = int(v)
-if v is not None:
-    print(" ".join(map(str, v)) if isinstance(v, list) else v, end="")' "$1"
+# --- the JSON that netifd hands the handler (jshn's reading side): read once with python3 into
+# _SI_J_<key> variables (lists space-separated)
+_si_load() {
+	eval "$(printf '%s' "$1" | python3 -c '
+import json, re, sys
+for k, v in json.load(sys.stdin).items():
+    if re.fullmatch(r"[A-Za-z0-9_]+", k):
+        v = " ".join(map(str, v)) if isinstance(v, list) else str(int(v) if isinstance(v, bool) else v)
+        print("_SI_J_%s=\x27%s\x27" % (k, v.replace("\x27", "\x27\\\x27\x27")))')"
 }
 json_get_vars() {
 	local _v
 	for _v in "$@"; do
-		eval "$_v=\$(_si_get \"\$_v\")"
+		eval "$_v=\${_SI_J_$_v:-}"
 	done
 }
 json_get_values() {
-	eval "$1=\$(_si_get \"\$2\")"
+	eval "$1=\${_SI_J_$2:-}"
 }
 
 # --- the JSON the handler builds (jshn's writing side): recorded
@@ -37,14 +38,38 @@ json_init() { _rec json_init; }
 json_add_string() {
 	_rec json_add_string "$@"
 	[ "$1" = snat_ip ] && _SI_SNAT="$2"
+	[ "$_SI_IN" = route ] && eval "_SI_R_$1=\$2"
 	return 0
 }
-json_add_int() { _rec json_add_int "$@"; }
+json_add_int() {
+	_rec json_add_int "$@"
+	[ "$_SI_IN" = route ] && eval "_SI_R_$1=\$2"
+	return 0
+}
 json_add_boolean() { _rec json_add_boolean "$@"; }
-json_add_array() { _rec json_add_array "$@"; }
-json_close_array() { _rec json_close_array; }
-json_add_object() { _rec json_add_object "$@"; }
-json_close_object() { _rec json_close_object; }
+# A "routes" array at the top of an update: netifd reads each object as a route (interface-ip.c).
+json_add_array() {
+	_rec json_add_array "$@"
+	[ "$1" = routes ] && [ -z "$_SI_NESTED" ] && _SI_IN=routes
+	return 0
+}
+json_close_array() {
+	_rec json_close_array
+	_SI_IN=""
+}
+json_add_object() {
+	_rec json_add_object "$@"
+	[ "$_SI_IN" = routes ] && _SI_IN=route _SI_R_target="" _SI_R_netmask="" _SI_R_metric="" _SI_R_mtu=""
+	return 0
+}
+json_close_object() {
+	_rec json_close_object
+	if [ "$_SI_IN" = route ]; then
+		_SI_ROUTES="$_SI_ROUTES $_SI_R_target/$_SI_R_netmask,${_SI_R_metric:-0},$_SI_R_mtu"
+		_SI_IN=routes
+	fi
+	return 0
+}
 
 proto_config_add_string() { _rec config string "$1"; }
 proto_config_add_int() { _rec config int "$1"; }
@@ -53,7 +78,7 @@ proto_config_add_array() { _rec config array "$1"; }
 
 proto_init_update() {
 	_rec proto_init_update "$@"
-	_SI_DEV="$1" _SI_UP="$2" _SI_ADDRS="" _SI_ROUTES="" _SI_ROUTES6="" _SI_SNAT=""
+	_SI_DEV="$1" _SI_UP="$2" _SI_ADDRS="" _SI_ROUTES="" _SI_ROUTES6="" _SI_SNAT="" _SI_IN="" _SI_NESTED=""
 }
 proto_add_ipv4_address() {
 	_rec proto_add_ipv4_address "$@"
@@ -61,34 +86,59 @@ proto_add_ipv4_address() {
 }
 proto_add_ipv4_route() {
 	_rec proto_add_ipv4_route "$@"
-	_SI_ROUTES="$_SI_ROUTES $1/$2,${5:-0}"
+	_SI_ROUTES="$_SI_ROUTES $1/$2,${5:-0},"
 }
 proto_add_ipv6_route() {
 	_rec proto_add_ipv6_route "$@"
 	_SI_ROUTES6="$_SI_ROUTES6 $1/$2,${4:-0}"
 }
-proto_add_data() { _rec proto_add_data; }
-proto_close_data() { _rec proto_close_data; }
+proto_add_data() {
+	_rec proto_add_data
+	_SI_NESTED=1
+}
+proto_close_data() {
+	_rec proto_close_data
+	_SI_NESTED=""
+}
 
-# netifd replaces the interface's addresses and routes with those of the update; fw4 its SNAT rule.
-# Recorded once applied, so a test that sees the call can use the result.
+# netifd replaces the interface's addresses and routes with those of the update, as a difference (what
+# stays is not touched: vlist in interface-ip.c); fw4 its SNAT rule. Recorded once applied, so a test that
+# sees the call can use the result.
 proto_send_update() {
 	_si_apply "$1"
 	_rec proto_send_update "$@"
 }
 _si_apply() {
-	local a r table="standin_fw4_$1"
+	local kind x table="standin_fw4_$1" state="$_si/applied.$_SI_DEV"
 	[ -n "$_SI_DEV" ] && ip link show "$_SI_DEV" >/dev/null 2>&1 || return 0
-	ip addr flush dev "$_SI_DEV" scope global
-	ip route flush dev "$_SI_DEV" proto static
-	ip -6 route flush dev "$_SI_DEV" proto static
-	nft delete table ip "$table" 2>/dev/null
-	[ "$_SI_UP" = 1 ] || return 0
-	for a in $_SI_ADDRS; do ip addr add "$a" dev "$_SI_DEV"; done
-	for r in $_SI_ROUTES; do ip route add "${r%,*}" dev "$_SI_DEV" metric "${r#*,}" proto static; done
-	for r in $_SI_ROUTES6; do ip -6 route add "${r%,*}" dev "$_SI_DEV" metric "${r#*,}" proto static; done
-	if [ -n "$_SI_SNAT" ]; then
-		nft -f - <<NFT
+	[ "$_SI_UP" = 1 ] || _SI_ADDRS="" _SI_ROUTES="" _SI_ROUTES6="" _SI_SNAT=""
+	for x in $_SI_ADDRS; do ip addr replace "$x" dev "$_SI_DEV"; done
+	for x in $_SI_ROUTES; do
+		set -- "${x%%,*}" "${x#*,}"
+		# shellcheck disable=SC2046 # "mtu N" is two words, or none
+		ip route replace "$1" dev "$_SI_DEV" metric "${2%,*}" proto static $([ -n "${2#*,}" ] && echo mtu "${2#*,}")
+	done
+	for x in $_SI_ROUTES6; do ip -6 route replace "${x%,*}" dev "$_SI_DEV" metric "${x#*,}" proto static; done
+	# what the previous update had and this one has not
+	[ -s "$state" ] && while read -r kind x; do
+		case "$kind" in
+			a) case " $_SI_ADDRS " in *" $x "*) ;; *) ip addr del "$x" dev "$_SI_DEV" ;; esac ;;
+			# a route is its prefix and metric; replace above has already changed its MTU
+			r) case " $_SI_ROUTES" in *" ${x%,*},"*) ;; *) ip route del "${x%%,*}" dev "$_SI_DEV" metric "$(echo "$x" | cut -d, -f2)" ;; esac ;;
+			r6) case " $_SI_ROUTES6 " in *" $x "*) ;; *) ip -6 route del "${x%,*}" dev "$_SI_DEV" metric "${x#*,}" ;; esac ;;
+		esac
+	done <"$state"
+	{
+		for x in $_SI_ADDRS; do echo "a $x"; done
+		for x in $_SI_ROUTES; do echo "r $x"; done
+		for x in $_SI_ROUTES6; do echo "r6 $x"; done
+	} >"$state"
+	# fw4 reloads its ruleset in one transaction
+	{
+		echo "table ip $table {}"
+		echo "delete table ip $table"
+		if [ -n "$_SI_SNAT" ]; then
+			cat <<NFT
 table ip $table {
 	chain postrouting {
 		type nat hook postrouting priority srcnat; policy accept;
@@ -96,7 +146,8 @@ table ip $table {
 	}
 }
 NFT
-	fi
+		fi
+	} | nft -f -
 }
 
 proto_export() {
@@ -105,13 +156,25 @@ proto_export() {
 }
 proto_run_command() {
 	_rec proto_run_command "$@"
+	local iface="$1"
 	shift
+	rm -f "$_si/command.fifo"
+	mkfifo "$_si/command.fifo"
 	(
-		"$@" >>"$_si/command.log" 2>&1 &
+		_si_log "$iface" <"$_si/command.fifo" >>"$_si/netifd.log" &
+		"$@" >"$_si/command.fifo" 2>&1 &
 		echo $! >"$_si/command.pid"
 		wait $!
 		echo $? >"$_si/command.exit"
 	) </dev/null >/dev/null 2>&1 &
+}
+# netifd logs each line of a command's output as "IFACE (PID): LINE" (main.c netifd_process_log_read_cb).
+_si_log() {
+	local line pid=""
+	while IFS= read -r line; do
+		[ -n "$pid" ] || pid=$(cat "$_si/command.pid")
+		printf '%s (%s): %s\n' "$1" "$pid" "$line"
+	done
 }
 proto_kill_command() {
 	_rec proto_kill_command "$@"
@@ -130,6 +193,7 @@ init_proto() {
 	interface="$3"
 	data="$4"
 	ifname="$5"
+	[ -z "$data" ] || _si_load "$data"
 }
 add_protocol() {
 	case "$cmd" in
