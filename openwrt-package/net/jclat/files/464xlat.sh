@@ -46,6 +46,8 @@ proto_464xlat_init_config() {
 	proto_config_add_array "plat_probe"
 	proto_config_add_boolean "native_ipv4_standby"
 	proto_config_add_boolean "allow_wkp_non_global"
+	proto_config_add_string "plat_down_routes"
+	proto_config_add_int "route_metric"
 	proto_config_add_int "icmp_errors_per_second"
 	proto_config_add_string "cpu_steering"
 	proto_config_add_string "config"
@@ -74,8 +76,10 @@ proto_464xlat_setup() {
 	local tun="464-$cfg"
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	local icmp_errors_per_second cpu_steering config uplink allow_wkp_non_global dns64_server dns
+	local plat_down_routes route_metric
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	json_get_vars icmp_errors_per_second cpu_steering config allow_wkp_non_global
+	json_get_vars plat_down_routes route_metric
 
 	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
 	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
@@ -109,6 +113,8 @@ $JCLAT_SCRIPT"
 	_jclat_opt pref64-source "$pref64_source"
 	_jclat_opt icmp-errors-per-second "$icmp_errors_per_second"
 	_jclat_opt cpu-steering "$cpu_steering"
+	_jclat_opt plat-down-routes "$plat_down_routes"
+	_jclat_opt route-metric "$route_metric"
 	case "$native_ipv4_standby" in
 		0) _jclat_opt native-ipv4-standby off ;;
 		1) _jclat_opt native-ipv4-standby on ;;

@@ -212,6 +212,21 @@ class NetifdProtoStandInNamespaceTest {
         awaitExit();
     }
 
+    @Test
+    void aSecondUplinksOptionsReachJclatRun() throws Exception {
+        handler("dump", null, "");
+        assertTrue(calls().contains("config string plat_down_routes\n"), calls());
+        assertTrue(calls().contains("config int route_metric\n"), calls());
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6addr\":\"2001:db8:100::c\",\"ip6prefix\":\"" + PREFIX_A
+                + "\",\"plat_probe\":[\"198.51.100.10:80\"],\"plat_down_routes\":\"withdraw\","
+                + "\"route_metric\":3000}", "");
+        assertTrue(calls().contains(" --plat-down-routes withdraw "), calls());
+        assertTrue(calls().contains(" --route-metric 3000 "), calls());
+        awaitCalls("proto_close_data\nproto_send_update " + iface + "\n", 1);
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
     // --- helpers
 
     private void handler(String action, String data, String error) throws IOException {
