@@ -151,11 +151,13 @@ static __always_inline __u64 sum4(__u32 be)
 
 /*
  * The difference to hand bpf_l4_csum_replace (size 0): it computes ~(diff + ~HC), RFC 1624 eqn. 3 with
- * diff = ~m + m', the same arithmetic as Checksum.adjust in the core.
+ * diff = ~m + m', the same arithmetic as Checksum.adjust in the core. The kernel sums 16-bit words as they lie
+ * in memory, so the big-endian sum computed here is handed over in network order (a one's-complement sum is
+ * the same under a byte swap, RFC 1071 §2(B)).
  */
 static __always_inline __u32 csum_diff(__u64 old_sum, __u64 new_sum)
 {
-	return (~fold(old_sum) & 0xffff) + fold(new_sum);
+	return bpf_htons((__u16)fold((~fold(old_sum) & 0xffff) + fold(new_sum)));
 }
 
 /* ---- RFC 6052 §2.2 address format -------------------------------------------------------------------- */

@@ -18,6 +18,11 @@ record TestRun(int action, int etherType, byte[] packet) {
     static final int TC_ACT_SHOT = 2;
     static final int TC_ACT_REDIRECT = 7;
     private static final int ETH = 14;
+    /**
+     * The largest IP packet a test run takes: the kernel builds its skb in one page with head- and tailroom
+     * (net/bpf/test_run.c, bpf_test_init), so jumbo packets can only be tested in a namespace.
+     */
+    static final int MAX_PACKET = 3000;
     /** Room for the 20 bytes an IPv4 packet grows by, and then some. */
     private static final int GROWTH = 64;
 
