@@ -84,6 +84,7 @@ enum counter_slot {
 	PASS_GSO,            /* a super-packet the program does not take (only TCP ones are taken) */
 	PASS_HELPER,         /* bpf_skb_change_proto refused: packet untouched */
 	SHOT_HELPER,         /* a helper failed after the packet was changed: dropped */
+	CNT_SUPER_PACKETS,   /* GSO/GRO super-packets among the translated ones (each counted once) */
 	CNT_SLOTS
 };
 #define CNT_ENTRIES (2 * CNT_PER_DIR)

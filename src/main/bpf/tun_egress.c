@@ -172,12 +172,22 @@ int tun_egress(struct __sk_buff *skb)
 	    || (proto == IPPROTO_ICMP && bpf_skb_store_bytes(skb, l4_at, &type6, 1, BPF_F_RECOMPUTE_CSUM))
 	    || bpf_l4_csum_replace(skb, l4_at + csum_off, 0, diff, csum_flags))
 		goto shot;
+	/* bpf_redirect_neigh takes an skb with a link header (net/core/filter.c, __bpf_redirect_neigh drops one
+	 * whose mac header is not in front of its network header), and a TUN's has none: push a blank one, which
+	 * the helper pulls again before it resolves the neighbour (its destination must not be multicast: zero). */
+	if (l2 == 0 && (c->flags & CFG_UPLINK_NEIGH)) {
+		if (bpf_skb_change_head(skb, ETH_HLEN, 0))
+			goto shot;
+		l2 = ETH_HLEN;
+	}
 	if (l2 == ETH_HLEN) {
 		__be16 eth = bpf_htons(ETH_P_IPV6);
 		if (bpf_skb_store_bytes(skb, 12, &eth, 2, 0))
 			goto shot;
 	}
 	count(dir, CNT_PACKETS, segs);
+	if (skb->gso_size)
+		count(dir, CNT_SUPER_PACKETS, 1);
 	count(dir, CNT_BYTES, IP6_LEN + plen + (__u64)(segs - 1) * (IP6_LEN + l4_hdr));
 	if (c->flags & CFG_UPLINK_NEIGH)
 		return bpf_redirect_neigh(c->uplink_ifindex, NULL, 0, 0);

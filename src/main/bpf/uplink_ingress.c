@@ -185,6 +185,8 @@ int uplink_ingress(struct __sk_buff *skb)
 			goto shot;
 	}
 	count(dir, CNT_PACKETS, segs);
+	if (skb->gso_size)
+		count(dir, CNT_SUPER_PACKETS, 1);
 	count(dir, CNT_BYTES, IP4_LEN + plen + (__u64)(segs - 1) * (IP4_LEN + l4_hdr));
 	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
 shot:

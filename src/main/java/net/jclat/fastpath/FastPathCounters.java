@@ -14,11 +14,27 @@ public record FastPathCounters(long[] values) {
     /** The slots of one direction, in the programs' order. */
     public enum Slot {
         PACKETS, BYTES, PASS_NO_CONFIG, PASS_NOT_IP, PASS_MALFORMED, PASS_OPTIONS, PASS_FRAGMENT, PASS_PROTOCOL,
-        PASS_UDP_ZERO_CSUM, PASS_ADDRESS, PASS_TTL, PASS_TOO_BIG, PASS_GSO, PASS_HELPER, SHOT_HELPER
+        PASS_UDP_ZERO_CSUM, PASS_ADDRESS, PASS_TTL, PASS_TOO_BIG, PASS_GSO, PASS_HELPER, SHOT_HELPER,
+        /** GSO/GRO super-packets among the translated ones, each counted once (PACKETS counts segments). */
+        SUPER_PACKETS
     }
 
     public FastPathCounters {
         values = values.clone();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        for (int dir = 0; dir < 2; dir++) {
+            b.append(dir == DIR_6TO4 ? "6to4" : " 4to6");
+            for (Slot s : Slot.values()) {
+                if (get(dir, s) != 0) {
+                    b.append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(get(dir, s));
+                }
+            }
+        }
+        return b.toString();
     }
 
     public long get(int direction, Slot slot) {
