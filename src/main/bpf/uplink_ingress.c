@@ -88,6 +88,11 @@ int uplink_ingress(struct __sk_buff *skb)
 		return pass(dir, PASS_MALFORMED);
 	if ((h.vtc >> 4) != 6)
 		return pass(dir, PASS_NOT_IP);
+	/* Native IPv6 for the LAN and the router is most of what arrives here and none of the CLAT's business:
+	 * it leaves first, without even a counter. */
+	__u32 d4;
+	if (map_local(c, h.dst, &d4))
+		return TC_ACT_OK;
 	__u32 plen = bpf_ntohs(h.plen);
 	/* The whole skb is the packet: a jumbogram (plen 0) or trailing bytes go the core's way. */
 	if (l2 + IP6_LEN + plen != skb->len)
@@ -107,10 +112,10 @@ int uplink_ingress(struct __sk_buff *skb)
 		return pass(dir, PASS_UDP_ZERO_CSUM); /* RFC 8200 §8.1: invalid in IPv6; the core counts the drop */
 
 	/* Addresses: multicast and the unspecified/loopback sources are the core's drops. */
-	if (h.src[0] == 0xff || h.dst[0] == 0xff)
+	if (h.src[0] == 0xff)
 		return pass(dir, PASS_ADDRESS);
-	__u32 s4, d4;
-	if (map_remote(c, h.src, &s4) || map_local(c, h.dst, &d4))
+	__u32 s4;
+	if (map_remote(c, h.src, &s4))
 		return pass(dir, PASS_ADDRESS);
 	/* RFC 7915 §5.1: the translator is a router; hop limit 1 gets Time Exceeded from the core. */
 	if (h.hop <= 1)
