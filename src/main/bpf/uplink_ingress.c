@@ -91,8 +91,8 @@ int uplink_ingress(struct __sk_buff *skb)
 	/* Native IPv6 for the LAN and the router is most of what arrives here and none of the CLAT's business:
 	 * it leaves first, without even a counter. */
 	__u32 d4;
-	if (map_local(c, h.dst, &d4))
-		return TC_ACT_OK;
+	if (h.dst[0] == 0xff || map_local(c, h.dst, &d4))
+		return TC_ACT_OK; /* multicast (ND, MLD) is never the core's to translate either */
 	__u32 plen = bpf_ntohs(h.plen);
 	/* The whole skb is the packet: a jumbogram (plen 0) or trailing bytes go the core's way. */
 	if (l2 + IP6_LEN + plen != skb->len)
