@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  *  lan 192.168.1.2 ── cpe: clat0 (a TUN no process reads) + uplink veth 2001:db8:1::2 ── isp 2001:db8:1::1
  *                                                                   server 2001:db8:64::93.184.216.34
  * </pre>
- * Prefix mode (RFC 6877 §6.3: 192.168.1.0/24 embedded in 2001:db8:aaaa::/96, NAT64 prefix 2001:db8:64::/96).
+ * In prefix mode and in nat44 mode (NAT64 prefix 2001:db8:64::/96; the server is 93.184.216.34 to the LAN).
  * The TUN has no reader, so a packet the programs left on the TUN path would be lost: a reply proves both
  * directions were translated in the kernel, a 4 MB TCP transfer that arrives byte-exact proves it for
  * super-packets (veth offloads) and checksum offload too. Programs attach with TCX (Linux 6.6).
@@ -48,6 +48,7 @@ class FastPathNamespaceTest {
     private static final String SERVER4 = "93.184.216.34";
     private static final String SERVER6 = "2001:db8:64::5db8:d822";
     private static final int BYTES = 4 << 20;
+    private static final String CLAT6 = "2001:db8:c1a7::1";
 
     private Netns netns;
     private String lan;
@@ -82,6 +83,7 @@ class FastPathNamespaceTest {
         ip(isp, "link", "set", "i0", "up");
         ip(isp, "addr", "add", SERVER6 + "/128", "dev", "lo");
         ip(isp, "route", "add", "2001:db8:aaaa::/96", "via", "2001:db8:1::2");
+        ip(isp, "route", "add", CLAT6 + "/128", "via", "2001:db8:1::2");
     }
 
     @AfterEach
@@ -113,10 +115,8 @@ class FastPathNamespaceTest {
     }
 
     /** Attaches the programs from a thread that has entered the CPE's namespace (ifindexes are per namespace). */
-    private void attach() throws Throwable {
+    private void attach(XlatConfig x) throws Throwable {
         programs = FastPathPrograms.load();
-        XlatConfig x = XlatConfig.builder().pref64("2001:db8:64::/96").pref64ForLocal(false)
-                .dedicatedPrefixes(List.of(DedicatedPrefix.parse("192.168.1.0/24=2001:db8:aaaa::/96"))).build();
         int tun = ifindex(cpe, "clat0");
         int uplink = ifindex(cpe, "c-wan");
         programs.configure(new FastPathConfig(x, tun, uplink, 1500, true, 0, 14));
@@ -132,9 +132,29 @@ class FastPathNamespaceTest {
         });
     }
 
+    /** Prefix mode (RFC 6877 §6.3): the LAN's /24 embedded 1:1 in 2001:db8:aaaa::/96, no NAT44. */
     @Test
-    void pingAndTcpCrossTheCpeTranslatedOnlyByTheKernel() throws Throwable {
-        attach();
+    void prefixMode() throws Throwable {
+        attach(XlatConfig.builder().pref64("2001:db8:64::/96").pref64ForLocal(false)
+                .dedicatedPrefixes(List.of(DedicatedPrefix.parse("192.168.1.0/24=2001:db8:aaaa::/96"))).build());
+        pingAndTcpCrossTheCpe();
+    }
+
+    /**
+     * nat44 mode: the CPE's nftables SNAT the LAN to the CLAT address 192.0.0.1 before the TUN; the replies,
+     * redirected into the TUN's ingress, are un-NATed by conntrack as if jclat had written them to the TUN.
+     */
+    @Test
+    void nat44ModeThroughConntrack() throws Throwable {
+        Netns.Result nft = Netns.in(cpe, 10, "nft", "add table ip fpnat; add chain ip fpnat post "
+                + "{ type nat hook postrouting priority 100; }; add rule ip fpnat post oifname clat0 snat to 192.0.0.1");
+        assertEquals(0, nft.code(), nft.output());
+        attach(XlatConfig.builder().pref64("2001:db8:64::/96").pref64ForLocal(false)
+                .clat("192.0.0.1", CLAT6).build());
+        pingAndTcpCrossTheCpe();
+    }
+
+    private void pingAndTcpCrossTheCpe() throws Throwable {
         Netns.Result ping = Netns.in(lan, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", SERVER4);
         assertEquals(0, ping.code(), ping.output());
         FastPathCounters c = programs.counters();
