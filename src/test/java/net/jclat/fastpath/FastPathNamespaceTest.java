@@ -13,6 +13,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import net.jclat.netlink.RtNetlink;
+import net.jclat.netlink.TcBpfFilters;
 import net.jclat.testsupport.Netns;
 import net.jclat.testsupport.OwnThread;
 import net.jclat.xlat.DedicatedPrefix;
@@ -116,10 +118,22 @@ class FastPathNamespaceTest {
 
     /** Attaches the programs from a thread that has entered the CPE's namespace (ifindexes are per namespace). */
     private void attach(XlatConfig x) throws Throwable {
-        programs = FastPathPrograms.load();
-        int tun = ifindex(cpe, "clat0");
-        int uplink = ifindex(cpe, "c-wan");
-        programs.configure(new FastPathConfig(x, tun, uplink, 1500, true, 0, 14));
+        programs = load(x);
+        FastPathPrograms p = programs;
+        inCpe(() -> {
+            links.add(TcxLink.attach(p.uplinkIngressFd(), ifindex(cpe, "c-wan"), true));
+            links.add(TcxLink.attach(p.tunEgressFd(), ifindex(cpe, "clat0"), false));
+        });
+    }
+
+    private FastPathPrograms load(XlatConfig x) throws IOException {
+        FastPathPrograms p = FastPathPrograms.load();
+        p.configure(new FastPathConfig(x, ifindex(cpe, "clat0"), ifindex(cpe, "c-wan"), 1500, true, 0, 14));
+        return p;
+    }
+
+    /** Runs the body on a thread that has entered the CPE's namespace (ifindexes and netlink are per namespace). */
+    private void inCpe(OwnThread.Body body) throws Throwable {
         OwnThread.run(() -> {
             int fd = C.LIB.open("/run/netns/" + cpe, 0);
             try {
@@ -127,9 +141,66 @@ class FastPathNamespaceTest {
             } finally {
                 C.LIB.close(fd);
             }
-            links.add(TcxLink.attach(programs.uplinkIngressFd(), uplink, true));
-            links.add(TcxLink.attach(programs.tunEgressFd(), tun, false));
+            body.run();
         });
+    }
+
+    private void clsact(FastPathPrograms p) throws Throwable {
+        inCpe(() -> {
+            try (RtNetlink nl = new RtNetlink()) {
+                TcBpfFilters tc = new TcBpfFilters(nl);
+                tc.attach(ifindex(cpe, "c-wan"), true, p.uplinkIngressFd(), "jclat_up_in");
+                tc.attach(ifindex(cpe, "clat0"), false, p.tunEgressFd(), "jclat_tun_eg");
+            }
+        });
+    }
+
+    private String filters() throws IOException {
+        return Netns.run("ip", "netns", "exec", cpe, "tc", "filter", "show", "dev", "c-wan", "ingress")
+                + Netns.run("ip", "netns", "exec", cpe, "tc", "filter", "show", "dev", "clat0", "egress");
+    }
+
+    private static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    /**
+     * Kernels without TCX: clsact + cls_bpf through rtnetlink. The filters outlive the process, so a kill -9
+     * (here: the program file descriptors closed without detaching) leaves them translating with the old
+     * programs; the next start replaces them in place, and detaching removes them.
+     */
+    @Test
+    void clsactFiltersAreReplacedAfterAKillAndRemovedOnDetach() throws Throwable {
+        XlatConfig x = XlatConfig.builder().pref64("2001:db8:64::/96").pref64ForLocal(false)
+                .dedicatedPrefixes(List.of(DedicatedPrefix.parse("192.168.1.0/24=2001:db8:aaaa::/96"))).build();
+        FastPathPrograms first = load(x);
+        clsact(first);
+        first.close(); // as after kill -9: nothing detached
+        assertEquals(2, count(filters(), "handle 0x1 jclat_"), filters());
+        Netns.Result leftover = Netns.in(lan, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", SERVER4);
+        assertEquals(0, leftover.code(), "leftover filters still translate: " + leftover.output());
+
+        programs = load(x); // the next start
+        clsact(programs);
+        String after = filters();
+        assertEquals(2, count(after, "handle 0x1 jclat_"), "one filter per hook, the leftover replaced: " + after);
+        assertEquals(2, count(after, "direct-action"), after);
+        Netns.Result ping = Netns.in(lan, 20, "ping", "-c", "2", "-i", "0.2", "-W", "2", SERVER4);
+        assertEquals(0, ping.code(), ping.output());
+        assertTrue(programs.counters().get(FastPathCounters.DIR_6TO4, FastPathCounters.Slot.PACKETS) >= 2,
+                "the new programs carry the traffic: " + programs.counters());
+
+        inCpe(() -> {
+            try (RtNetlink nl = new RtNetlink()) {
+                TcBpfFilters tc = new TcBpfFilters(nl);
+                assertTrue(tc.detach(ifindex(cpe, "c-wan"), true));
+                assertTrue(tc.detach(ifindex(cpe, "clat0"), false));
+                assertTrue(!tc.detach(ifindex(cpe, "clat0"), false), "nothing left to detach");
+            }
+        });
+        assertEquals(0, count(filters(), "handle 0x1 jclat_"), filters());
+        assertTrue(Netns.in(lan, 10, "ping", "-c", "1", "-W", "1", SERVER4).code() != 0,
+                "without the programs nothing translates (the TUN has no reader)");
     }
 
     /** Prefix mode (RFC 6877 §6.3): the LAN's /24 embedded 1:1 in 2001:db8:aaaa::/96, no NAT44. */
