@@ -27,6 +27,11 @@ record TestRun(int action, int etherType, byte[] packet) {
     private static final int GROWTH = 64;
 
     static TestRun run(int progFd, byte[] ipPacket) throws IOException {
+        return run(progFd, ipPacket, null, 0);
+    }
+
+    /** With a {@code struct __sk_buff} for the test skb (fields the kernel lets a test run set, e.g. gso_size). */
+    static TestRun run(int progFd, byte[] ipPacket, Memory ctx, int ctxSize) throws IOException {
         int version = (ipPacket[0] & 0xF0) >> 4;
         byte[] frame = new byte[ETH + ipPacket.length];
         frame[0] = 2; // unicast, locally administered
@@ -44,6 +49,10 @@ record TestRun(int action, int etherType, byte[] packet) {
         a.setPointer(16, in);
         a.setPointer(24, out);
         a.setInt(32, 1); // repeat
+        if (ctx != null) {
+            a.setInt(40, ctxSize);
+            a.setPointer(48, ctx);
+        }
         Bpf.call(Bpf.PROG_TEST_RUN, a, "BPF_PROG_TEST_RUN");
         int size = a.getInt(12);
         byte[] result = out.getByteArray(0, size);
