@@ -118,12 +118,20 @@ class FastPathNamespaceTest {
 
     /** Attaches the programs from a thread that has entered the CPE's namespace (ifindexes are per namespace). */
     private void attach(XlatConfig x) throws Throwable {
+        assumeTrue(hasTcx(), "TCX needs Linux 6.6, this is " + System.getProperty("os.version")
+                + " (the clsact test covers older kernels)");
         programs = load(x);
         FastPathPrograms p = programs;
         inCpe(() -> {
             links.add(TcxLink.attach(p.uplinkIngressFd(), ifindex(cpe, "c-wan"), true));
             links.add(TcxLink.attach(p.tunEgressFd(), ifindex(cpe, "clat0"), false));
         });
+    }
+
+    private static boolean hasTcx() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]);
+        return major > 6 || major == 6 && Integer.parseInt(v[1]) >= 6;
     }
 
     private FastPathPrograms load(XlatConfig x) throws IOException {
