@@ -43,6 +43,7 @@ proto_464xlat_init_config() {
 	proto_config_add_int "workers"
 	proto_config_add_array "plat_probe"
 	proto_config_add_boolean "native_ipv4_standby"
+	proto_config_add_boolean "allow_wkp_non_global"
 	proto_config_add_int "icmp_errors_per_second"
 	proto_config_add_string "cpu_steering"
 	proto_config_add_string "config"
@@ -70,9 +71,9 @@ proto_464xlat_setup() {
 	local cfg="$1"
 	local tun="464-$cfg"
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
-	local icmp_errors_per_second cpu_steering config uplink
+	local icmp_errors_per_second cpu_steering config uplink allow_wkp_non_global
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
-	json_get_vars icmp_errors_per_second cpu_steering config
+	json_get_vars icmp_errors_per_second cpu_steering config allow_wkp_non_global
 
 	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
 	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
@@ -109,6 +110,10 @@ $JCLAT_SCRIPT"
 	case "$native_ipv4_standby" in
 		0) _jclat_opt native-ipv4-standby off ;;
 		1) _jclat_opt native-ipv4-standby on ;;
+	esac
+	case "$allow_wkp_non_global" in
+		0) _jclat_opt allow-wkp-non-global off ;;
+		1) _jclat_opt allow-wkp-non-global on ;;
 	esac
 	# OpenWrt's own 464xlat takes ip6prefix as the PLAT's (NAT64) prefix; it comes first, then the list.
 	_jclat_opt pref64 "$ip6prefix"

@@ -1,11 +1,14 @@
 'use strict';
 /*
- * A STAND-IN for the few parts of LuCI's browser runtime the jclat status view uses: the globals E(), _()
- * and L (bind, isObject, resolveDefault), and the modules view (extend), rpc (declare), poll (add) and
- * dom (content). LuCI's real runtime needs uhttpd, rpcd sessions and ubus, which cannot run here, so the
- * tests load the REAL view file with this instead. Written for the tests from LuCI's documented API; it
- * is not LuCI's code. rpc.declare speaks ubus-over-HTTP JSON-RPC to /ubus, where the test server runs the
- * real rpcd plugin. Anything the view asks for that is not here fails loudly (window.standInErrors).
+ * A STAND-IN for the parts of LuCI's browser runtime the jclat pages use: the globals E(), _() and L (bind,
+ * isObject, toArray, resolveDefault), and the modules view (extend; its default handleSave saves the
+ * page's form maps), rpc (declare), poll (add) and dom (content). luci-standin-validation.js,
+ * luci-standin-form.js and luci-standin-interfaces.js add validation, uci, form, tools.widgets, network
+ * and the interface editor of Network -> Interfaces. LuCI's real runtime needs uhttpd, rpcd sessions and
+ * ubus, which cannot run here, so the tests load the REAL view files with this instead. Written for the
+ * tests from LuCI's public source and documented API; it is not LuCI's code. rpc.declare speaks
+ * ubus-over-HTTP JSON-RPC to /ubus, where the test server runs the real rpcd plugin and keeps the UCI
+ * state. Anything a view asks for that is not here fails loudly (window.standInErrors).
  */
 (function() {
 	var errors = window.standInErrors = [];
@@ -65,6 +68,15 @@
 			};
 		},
 		isObject: isObject,
+		/* null -> [], an array as it is, anything else split on white space, as LuCI's L.toArray. */
+		toArray: function(v) {
+			if (v == null)
+				return [];
+			if (Array.isArray(v))
+				return v;
+			var t = String(v).trim();
+			return t === '' ? [] : t.split(/\s+/);
+		},
 		resolveDefault: function(p, def) {
 			return Promise.resolve(p).catch(function() { return def; });
 		}
@@ -127,32 +139,27 @@
 		}
 	};
 
+	/* view.extend: load() then render(); the default handleSave saves every form map the view drew, as
+	   LuCI's view does for the page's Save button. A view that sets handleSave to null has no button. */
 	var view = {
 		extend: function(proto) {
 			var View = function() {};
-			View.prototype = Object.assign({ load: function() { return null; } }, proto);
+			View.prototype = Object.assign({
+				load: function() { return null; },
+				handleSave: function() {
+					var maps = Array.prototype.slice.call(document.querySelectorAll('#view .cbi-map'))
+						.map(function(n) { return n.standInMap; }).filter(Boolean);
+					return Promise.all(maps.map(function(m) { return m.save(); }));
+				}
+			}, proto);
 			return View;
 		}
 	};
 
-	/* For protocol forms: recording stand-ins of form, network and tools.widgets. They keep what the
-	   form declares (window.standInForm) instead of drawing it; LuCI's form widgets are not here. */
-	var recorded = window.standInForm = { options: [], virtual: [] };
-	var form = {}, widgets = {};
-	[ 'Value', 'DynamicList', 'ListValue', 'Flag', 'MultiValue' ].forEach(function(n) { form[n] = 'form.' + n; });
-	[ 'NetworkSelect', 'ZoneSelect', 'DeviceSelect' ].forEach(function(n) { widgets[n] = 'widgets.' + n; });
-	var network = {
-		registerPatternVirtual: function(re) { recorded.virtual.push(String(re)); },
-		registerProtocol: function(name, methods) {
-			recorded.protocol = name;
-			recorded.methods = methods;
-			return methods;
-		},
-		getIfnameOf: function(x) { return String(x); }
-	};
-
-	var modules = { view: view, rpc: rpc, poll: poll, dom: dom, form: form, network: network,
-		'tools.widgets': widgets };
+	/* The modules a view or protocol file may 'require'; luci-standin-form.js adds form, validation, uci,
+	   network and tools.widgets. */
+	var modules = window.standInModules = { view: view, rpc: rpc, poll: poll, dom: dom };
+	window.standInReport = report;
 
 	function run(source) {
 		var names = [], values = [], re = /^\s*(['"])require\s+([\w.]+)(?:\s+as\s+(\w+))?\1\s*;?\s*$/gm, m;
@@ -173,39 +180,42 @@
 		});
 	}
 
-	/* Loads a view the way LuCI does in principle: read its 'require' directives, hand it those modules,
-	   run load(), then render() into #view. */
+	function show(node, v) {
+		dom.content(document.getElementById('view'), node);
+		var bar = document.getElementById('standin-actions');
+		if (v && typeof v.handleSave == 'function' && bar)
+			dom.content(bar, E('button', { 'id': 'standin-save', 'class': 'cbi-button cbi-button-save',
+				'click': function() { standIn.save(v); } }, [ 'Save' ]));
+	}
+
 	window.standIn = {
+		run: run,
+		fetchText: fetchText,
+		show: show,
+
+		/* Loads a view the way LuCI does in principle: read its 'require' directives, hand it those
+		   modules, run load(), then render() into #view. */
 		loadView: function(path) {
 			return fetchText('/luci-static/resources/view/' + path + '.js').then(function(source) {
 				var View = run(source), v = new View();
 				return Promise.resolve(v.load()).then(function(data) {
 					return v.render(data);
 				}).then(function(node) {
-					dom.content(document.getElementById('view'), node);
+					show(node, v);
 				});
 			}).catch(report);
 		},
 
-		/* Loads protocol/NAME.js and lets it declare its form on a recording section. */
-		loadProtocol: function(name) {
-			return fetchText('/luci-static/resources/protocol/' + name + '.js').then(function(source) {
-				run(source);
-				var section = {
-					section: 'wan6',
-					taboption: function(tab, widget, option, title, description) {
-						var o = { tab: tab, widget: widget, option: option, title: title,
-							description: description, values: [] };
-						o.value = function(key) { o.values.push(key); };
-						recorded.options.push(o);
-						return o;
-					}
-				};
-				recorded.methods.renderFormOptions(section);
-				recorded.i18n = recorded.methods.getI18n();
-				recorded.packageName = recorded.methods.getPackageName();
-				document.getElementById('view').textContent = 'protocol ' + recorded.protocol + ' declared';
-			}).catch(report);
+		/* The page's Save button: what saving did lands in #standin-result ("saved" or the error LuCI
+		   would show in its "Save error" dialog). */
+		save: function(v) {
+			var out = document.getElementById('standin-result');
+			out.textContent = '';
+			return Promise.resolve().then(function() { return v.handleSave(); }).then(function() {
+				out.textContent = 'saved';
+			}, function(err) {
+				out.textContent = 'error: ' + String(err && err.message || err);
+			});
 		}
 	};
 })();

@@ -37,6 +37,27 @@ final class Arguments {
         }
     }
 
+    /**
+     * A switch that may stand alone (on) or take {@code on}/{@code off}, the form {@code jclat run} and its
+     * config file use, so one spelling works for both commands.
+     */
+    boolean onOff(String option) throws UsageException {
+        if (next < args.length && (args[next].equals("on") || args[next].equals("off"))) {
+            return args[next++].equals("on");
+        }
+        return true;
+    }
+
+    /** An option that always takes {@code on} or {@code off}. */
+    boolean onOffValue(String option) throws UsageException {
+        String v = value(option);
+        return switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new UsageException(option + " must be 'on' or 'off', got '" + v + "'");
+        };
+    }
+
     static <T> List<T> append(List<T> list, T item) {
         List<T> copy = new ArrayList<>(list);
         copy.add(item);

@@ -16,7 +16,8 @@ final class RunCommand {
                              [--clat-v4 A] [--clat-v6 ADDR|auto] [--map V4PFX=V6PFX]... [--eam V4PFX=V6PFX]...
                              [--translator-v4 X[/N]] [--translator-v6 Y] [--ipv4-mtu N] [--lowest-ipv6-mtu N]
                              [--route-metric N] [--route-v4 PFX]... [--udp-zero-checksum drop|compute]
-                             [--hairpinning on|off] [--icmp-errors-per-second N] [--status-file PATH]
+                             [--hairpinning on|off] [--icmp-errors on|off] [--icmp-errors-per-second N]
+                             [--allow-wkp-non-global on|off] [--ignore-tos on|off] [--status-file PATH]
                              [--syslog HOST[:PORT]] [--control-socket PATH] [--tun-io netty|filechannel|auto]
                              [--metrics-listen 127.0.0.1:PORT] [--offload on|off|auto]
                              [--cpu-steering on|off|auto] [--config FILE]

@@ -20,16 +20,17 @@ final class TranslateCommand {
             usage: jclat translate --pref64 PFX [--clat-v4 A --clat-v6 B] [--map V4PFX=V6PFX]...
                                    [--eam V4PFX=V6PFX]... [--translator-v4 X[/N]] [--translator-v6 Y]
                                    [--lowest-ipv6-mtu N] [--ipv4-mtu N] [--ipv6-mtu N]
-                                   [--udp-zero-checksum drop|compute] [--allow-wkp-non-global]
-                                   [--ignore-tos] [--no-icmp-errors] [--no-hairpinning]
+                                   [--udp-zero-checksum drop|compute] [--allow-wkp-non-global [on|off]]
+                                   [--ignore-tos [on|off]] [--icmp-errors on|off] [--no-icmp-errors]
+                                   [--icmp-errors-per-second N] [--hairpinning on|off] [--no-hairpinning]
                                    --in IN.pcap --out OUT.pcap [--explain]""";
 
     private TranslateCommand() {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws UsageException {
-        // Offline, packets come as fast as the file is read: a rate limit by the clock would drop errors at
-        // random, so every error the rules allow is written.
+        // No rate limit unless asked for: then it runs on the capture's own timestamps (PcapTranslation), so
+        // the same file always gives the same errors.
         XlatConfig.Builder b = XlatConfig.builder().icmpErrorsPerSecond(0);
         Path in = null;
         Path outFile = null;
@@ -59,9 +60,12 @@ final class TranslateCommand {
                     case "--ipv4-mtu" -> b.ipv4Mtu(a.intValue(opt));
                     case "--ipv6-mtu" -> b.ipv6Mtu(a.intValue(opt));
                     case "--udp-zero-checksum" -> b.udpZeroChecksum(UdpZeroChecksum.parse(a.value(opt)));
-                    case "--allow-wkp-non-global" -> b.allowWkpNonGlobal(true);
-                    case "--ignore-tos" -> b.ignoreTos(true);
+                    case "--allow-wkp-non-global" -> b.allowWkpNonGlobal(a.onOff(opt));
+                    case "--ignore-tos" -> b.ignoreTos(a.onOff(opt));
+                    case "--icmp-errors" -> b.sendIcmpErrors(a.onOffValue(opt));
                     case "--no-icmp-errors" -> b.sendIcmpErrors(false);
+                    case "--icmp-errors-per-second" -> b.icmpErrorsPerSecond(a.intValue(opt));
+                    case "--hairpinning" -> b.hairpinning(a.onOffValue(opt));
                     case "--no-hairpinning" -> b.hairpinning(false);
                     case "--in" -> in = Path.of(a.value(opt));
                     case "--out" -> outFile = Path.of(a.value(opt));

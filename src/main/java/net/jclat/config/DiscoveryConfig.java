@@ -13,6 +13,9 @@ import net.jclat.xlat.Pref64;
  * @param order sources by priority ({@code pref64-source}, default static,ra,dns)
  * @param dnsServers {@code dns} settings; empty means the resolver files (OpenWrt's, then /etc/resolv.conf)
  * @param probes PLAT probe targets; empty turns probing (and so failover) off
+ * @param withdrawWhenPlatDown {@code plat-down-routes withdraw}: while every prefix's PLAT fails its probes,
+ *     the IPv4 routes into the TUN are withdrawn, so another uplink's CLAT (a higher route metric) carries the
+ *     LAN's IPv4; {@code keep} translates with the first prefix anyway
  */
 public record DiscoveryConfig(
         List<Pref64> staticPrefixes,
@@ -26,5 +29,6 @@ public record DiscoveryConfig(
         int probeIntervalSeconds,
         int probeTimeoutMillis,
         int probeFall,
-        int probeRise) {
+        int probeRise,
+        boolean withdrawWhenPlatDown) {
 }

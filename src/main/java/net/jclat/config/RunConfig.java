@@ -30,6 +30,9 @@ import net.jclat.xlat.UdpZeroChecksum;
  *        hook); jclat owns only the TUN and the proxy NDP entry for its CLAT address
  * @param offload virtio-net headers with checksum and segmentation offload on the TUN
  * @param cpuSteering per-CPU queue steering and worker pinning
+ * @param allowWkpNonGlobal lift the RFC 6052 §3.1 ban on non-global IPv4 in 64:ff9b::/96
+ * @param ignoreTos IPv6 traffic class 0 instead of the IPv4 TOS (RFC 7915 §4.1)
+ * @param icmpErrors whether the translator originates ICMP errors at all (RFC 7915 §4.4 / §5.4)
  */
 public record RunConfig(
         String uplink,
@@ -60,5 +63,8 @@ public record RunConfig(
         Path hook,
         boolean netifdManaged,
         Offload offload,
-        Steering cpuSteering) {
+        Steering cpuSteering,
+        boolean allowWkpNonGlobal,
+        boolean ignoreTos,
+        boolean icmpErrors) {
 }

@@ -41,6 +41,7 @@ public final class RunConfigParser {
     private int probeTimeoutMillis = 2000;
     private int probeFall = 3;
     private int probeRise = 2;
+    private boolean withdrawWhenPlatDown;
     private boolean nativeIpv4Standby = true;
     private int icmpErrorsPerSecond = 100;
     private Path controlSocket;
@@ -66,6 +67,9 @@ public final class RunConfigParser {
     private boolean netifdManaged;
     private Offload offload = Offload.AUTO;
     private Steering cpuSteering = Steering.AUTO;
+    private boolean allowWkpNonGlobal;
+    private boolean ignoreTos;
+    private boolean icmpErrors = true;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -141,6 +145,7 @@ public final class RunConfigParser {
             case "plat-probe-timeout-ms" -> probeTimeoutMillis = range(key, v, 100, 60_000);
             case "plat-probe-fall" -> probeFall = range(key, v, 1, 100);
             case "plat-probe-rise" -> probeRise = range(key, v, 1, 100);
+            case "plat-down-routes" -> withdrawWhenPlatDown = platDownRoutes(key, v);
             case "native-ipv4-standby" -> nativeIpv4Standby = onOff(key, v);
             case "icmp-errors-per-second" -> icmpErrorsPerSecond = range(key, v, 0, 1_000_000);
             case "mode" -> mode = Mode.parse(v);
@@ -159,6 +164,9 @@ public final class RunConfigParser {
             case "control-socket" -> controlSocket = Path.of(v);
             case "metrics-listen" -> metricsListen = loopbackListen(key, v);
             case "hairpinning" -> hairpinning = onOff(key, v);
+            case "allow-wkp-non-global" -> allowWkpNonGlobal = onOff(key, v);
+            case "ignore-tos" -> ignoreTos = onOff(key, v);
+            case "icmp-errors" -> icmpErrors = onOff(key, v);
             case "syslog" -> syslog = hostPort(key, v);
             case "tun-io" -> tunIo = TunIo.parse(v);
             case "name" -> name = name(v);
@@ -268,6 +276,15 @@ public final class RunConfigParser {
         return new InetSocketAddress(a, port);
     }
 
+    /** {@code withdraw} is true, {@code keep} false. */
+    private static boolean platDownRoutes(String key, String v) {
+        return switch (v) {
+            case "withdraw" -> true;
+            case "keep" -> false;
+            default -> throw new IllegalArgumentException(key + " must be 'keep' or 'withdraw', got '" + v + "'");
+        };
+    }
+
     private static boolean onOff(String key, String v) {
         return switch (v) {
             case "on" -> true;
@@ -323,16 +340,20 @@ public final class RunConfigParser {
                 }
             }
         }
+        if (withdrawWhenPlatDown && probes.isEmpty()) {
+            // Without probes no PLAT is ever known to be down: the setting would silently do nothing.
+            throw new ConfigException("plat-down-routes withdraw needs at least one plat-probe");
+        }
         List<Ipv4Prefix> r4 = routes4.isEmpty() ? List.of(Ipv4Prefix.parse("0.0.0.0/0")) : List.copyOf(routes4);
         String label = name != null ? name : tun;
         Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + label + ".json");
         DiscoveryConfig discovery = new DiscoveryConfig(List.copyOf(pref64s), pref64Sources, List.copyOf(dnsServers),
                 dnsTimeoutMillis, dnsRetries, retryInitialSeconds, retryMaxSeconds, List.copyOf(probes),
-                probeIntervalSeconds, probeTimeoutMillis, probeFall, probeRise);
+                probeIntervalSeconds, probeTimeoutMillis, probeFall, probeRise, withdrawWhenPlatDown);
         return new RunConfig(uplink, tun, workers, discovery, mode, clatIpv4, clatIpv6, List.copyOf(maps),
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
                 controlSocket != null ? controlSocket : defaultControlSocket(label), metricsListen, tunIo, label, hook,
-                netifdManaged, offload, cpuSteering);
+                netifdManaged, offload, cpuSteering, allowWkpNonGlobal, ignoreTos, icmpErrors);
     }
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import net.jclat.config.ConfigException;
 import net.jclat.config.RunConfig;
+import org.tinylog.Logger;
 
 /**
  * Which settings a reload may not change. Everything that shapes the TUN, its addresses, its routes or
@@ -39,6 +41,28 @@ final class ReloadPlan {
             new Fixed("name", RunConfig::name),
             new Fixed("hook", RunConfig::hook),
             new Fixed("netifd-managed", RunConfig::netifdManaged));
+
+    /**
+     * The next configuration from {@code source}, or a {@link ConfigException} whose message says why the
+     * reload is refused (an error in the file, or a change that needs a restart); the refusal is logged.
+     */
+    static RunConfig read(ClatDaemon.ConfigSource source, RunConfig running) throws ConfigException {
+        RunConfig next;
+        try {
+            next = source.read();
+        } catch (ConfigException | IllegalArgumentException e) {
+            Logger.error("reload refused, the running configuration stays: {}", e.getMessage());
+            throw new ConfigException("reload refused, nothing changed: " + e.getMessage());
+        }
+        List<String> restart = needsRestart(running, next);
+        if (!restart.isEmpty()) {
+            String why = "reload refused, nothing changed: " + String.join(", ", restart)
+                    + " change only with a restart";
+            Logger.error(why);
+            throw new ConfigException(why);
+        }
+        return next;
+    }
 
     /** The keys whose values differ between the running and the new configuration, in a fixed order. */
     static List<String> needsRestart(RunConfig running, RunConfig next) {

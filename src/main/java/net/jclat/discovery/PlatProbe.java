@@ -51,13 +51,23 @@ public final class PlatProbe {
 
     private final List<Target> targets;
     private final int timeoutMillis;
+    private final String uplink;
 
     public PlatProbe(List<Target> targets, int timeoutMillis) {
+        this(targets, timeoutMillis, null);
+    }
+
+    /**
+     * @param uplink the interface the probes leave through (SO_BINDTODEVICE), so that each of several CLATs
+     *     on one host probes its own provider's PLAT; null: wherever the host's routes send them
+     */
+    public PlatProbe(List<Target> targets, int timeoutMillis, String uplink) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("a PLAT probe needs at least one target");
         }
         this.targets = List.copyOf(targets);
         this.timeoutMillis = timeoutMillis;
+        this.uplink = uplink;
     }
 
     public List<Target> targets() {
@@ -75,6 +85,9 @@ public final class PlatProbe {
     }
 
     private boolean answers(InetAddress address, int port) {
+        if (uplink != null) {
+            return UplinkTcpConnect.answers(uplink, address.getAddress(), port, timeoutMillis);
+        }
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(address, port), timeoutMillis);
             return true;

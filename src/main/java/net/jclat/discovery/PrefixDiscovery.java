@@ -56,6 +56,8 @@ public final class PrefixDiscovery implements AutoCloseable {
     private String raState = "off";
     private volatile Status status = new Status(null, List.of(), "off", "off");
     private volatile boolean closed;
+    /** Probing is on and every known prefix's PLAT is failing; read without the lock by the daemon. */
+    private volatile boolean allPlatsFailing;
 
     public PrefixDiscovery(Settings settings, Consumer<PrefixCandidates.Candidate> listener) {
         this.settings = settings;
@@ -182,6 +184,9 @@ public final class PrefixDiscovery implements AutoCloseable {
         List<PrefixCandidates.Candidate> ordered = candidates.ordered(now);
         health.retain(ordered.stream().map(PrefixCandidates.Candidate::prefix).toList());
         PrefixCandidates.Candidate chosen = health.choose(ordered);
+        boolean failingBefore = allPlatsFailing;
+        allPlatsFailing = settings.probe() != null && !ordered.isEmpty()
+                && ordered.stream().allMatch(c -> health.state(c.prefix()) == PlatHealth.State.FAILING);
         Pref64 before = active == null ? null : active.prefix();
         Pref64 after = chosen == null ? null : chosen.prefix();
         active = chosen;
@@ -198,7 +203,15 @@ public final class PrefixDiscovery implements AutoCloseable {
                         before == null ? "" : ", was " + before);
             }
             listener.accept(chosen);
+        } else if (failingBefore != allPlatsFailing && !closed) {
+            Logger.info(allPlatsFailing ? "no PLAT answers its probes" : "a PLAT answers its probes again");
+            listener.accept(chosen); // same prefix; the daemon may withdraw or restore its routes
         }
+    }
+
+    /** True while probing is on and no known prefix's PLAT answers (PLAT health, {@code plat-probe}). */
+    public boolean allPlatsFailing() {
+        return allPlatsFailing;
     }
 
     private CandidateStatus view(PrefixCandidates.Candidate c, long now, boolean isActive) {

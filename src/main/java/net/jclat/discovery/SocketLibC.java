@@ -19,13 +19,16 @@ final class SocketLibC {
     }
 
     static final int AF_INET6 = 10;
+    static final int SOCK_STREAM = 1;
     static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_IPV6 = 41;
     static final int IPPROTO_ICMPV6 = 58;
 
     static final int SOL_SOCKET = 1;
     static final int SO_BINDTODEVICE = 25;
+    static final int SO_ERROR = 4;
 
     /** Level IPPROTO_ICMPV6: {@code struct icmp6_filter}, eight 32-bit words, a set bit BLOCKS that type. */
     static final int ICMP6_FILTER = 1;
@@ -42,12 +45,19 @@ final class SocketLibC {
     static final int MSG_DONTWAIT = 0x40;
 
     static final short POLLIN = 1;
+    static final short POLLOUT = 4;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int ECONNREFUSED = 111;
+    static final int EINPROGRESS = 115;
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     static native int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
+
+    static native int connect(int fd, byte[] addr, int addrLen) throws LastErrorException;
+
+    static native int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
 
     static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen)
             throws LastErrorException;

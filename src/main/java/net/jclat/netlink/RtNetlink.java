@@ -33,7 +33,9 @@ public final class RtNetlink implements AutoCloseable {
     private static final int IFA_LOCAL = 2;
     private static final int IFA_F_NODAD = 0x02;
     private static final int RTA_DST = 1;
+    private static final int RTA_SRC = 2;
     private static final int RTA_OIF = 4;
+    private static final int RTA_GATEWAY = 5;
     private static final int RTA_PRIORITY = 6;
     private static final int RTA_METRICS = 8;
     private static final int RTAX_MTU = 2;
@@ -169,8 +171,55 @@ public final class RtNetlink implements AutoCloseable {
         return m;
     }
 
-    /** One route of a dump: what the standby check needs to know of it. */
-    public record RouteEntry(int family, int dstLength, int table, int protocol, int oif) {
+    /**
+     * An IPv6 default route for one source prefix only (a source-specific route, CONFIG_IPV6_SUBTREES): what
+     * jclat translates leaves through its own uplink even where the host's default route is another one.
+     *
+     * @param gateway 16 bytes, or null for a point-to-point uplink
+     */
+    public record SourceRoute(byte[] source, int sourceLength, byte[] gateway, int ifIndex, int metric) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SourceRoute r && java.util.Arrays.equals(source, r.source)
+                    && sourceLength == r.sourceLength && java.util.Arrays.equals(gateway, r.gateway)
+                    && ifIndex == r.ifIndex && metric == r.metric;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(java.util.Arrays.hashCode(source), sourceLength,
+                    java.util.Arrays.hashCode(gateway), ifIndex, metric);
+        }
+    }
+
+    public synchronized void replaceSourceRoute(SourceRoute r) throws IOException {
+        request(sourceRoute(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, r),
+                "adding source route");
+    }
+
+    public synchronized void deleteSourceRoute(SourceRoute r) throws IOException {
+        request(sourceRoute(RTM_DELROUTE, 0, r), "deleting source route");
+    }
+
+    private static NetlinkMessage sourceRoute(int type, int flags, SourceRoute r) {
+        NetlinkMessage m = new NetlinkMessage(type, flags)
+                .u8(AF_INET6).u8(0).u8(r.sourceLength()).u8(0)
+                .u8(RT_TABLE_MAIN).u8(RTPROT_JCLAT).u8(RT_SCOPE_UNIVERSE).u8(RTN_UNICAST).u32(0)
+                .attr(RTA_SRC, r.source());
+        if (r.gateway() != null) {
+            m.attr(RTA_GATEWAY, r.gateway());
+        }
+        return m.attrU32(RTA_OIF, r.ifIndex()).attrU32(RTA_PRIORITY, r.metric());
+    }
+
+    /**
+     * One route of a dump: what the standby check and the uplink's gateway look-up need to know of it.
+     *
+     * @param source null when the route has no source prefix
+     * @param gateway null when the route has none
+     */
+    public record RouteEntry(int family, int dstLength, int srcLength, int table, int protocol, int oif,
+            int metric, byte[] source, byte[] gateway) {
     }
 
     /** Every route of one family ({@code 4} or {@code 6}) in every table. */
@@ -188,13 +237,17 @@ public final class RtNetlink implements AutoCloseable {
         return out;
     }
 
-    /** Reads {@code struct rtmsg} and the attributes jclat cares about (RTA_OIF, RTA_TABLE). */
+    /** Reads {@code struct rtmsg} and the attributes jclat cares about (OIF, TABLE, PRIORITY, GATEWAY). */
     private static RouteEntry routeEntry(ByteBuffer b, int at, int end) {
         int family = b.get(at) & 0xFF;
         int dstLength = b.get(at + 1) & 0xFF;
+        int srcLength = b.get(at + 2) & 0xFF;
         int table = b.get(at + 4) & 0xFF;
         int protocol = b.get(at + 5) & 0xFF;
         int oif = 0;
+        int metric = 0;
+        byte[] source = null;
+        byte[] gateway = null;
         for (int a = at + 12; a + 4 <= end;) {
             int alen = b.getShort(a) & 0xFFFF;
             int atype = b.getShort(a + 2) & 0x3FFF;
@@ -205,10 +258,18 @@ public final class RtNetlink implements AutoCloseable {
                 oif = b.getInt(a + 4);
             } else if (atype == RTA_TABLE && alen >= 8) {
                 table = b.getInt(a + 4);
+            } else if (atype == RTA_PRIORITY && alen >= 8) {
+                metric = b.getInt(a + 4);
+            } else if (atype == RTA_GATEWAY && alen >= 4 + (family == AF_INET6 ? 16 : 4)) {
+                gateway = new byte[family == AF_INET6 ? 16 : 4];
+                b.get(a + 4, gateway);
+            } else if (atype == RTA_SRC && alen >= 4 + (family == AF_INET6 ? 16 : 4)) {
+                source = new byte[family == AF_INET6 ? 16 : 4];
+                b.get(a + 4, source);
             }
             a += (alen + 3) & ~3;
         }
-        return new RouteEntry(family, dstLength, table, protocol, oif);
+        return new RouteEntry(family, dstLength, srcLength, table, protocol, oif, metric, source, gateway);
     }
 
     /** A permanent proxy neighbour entry: the kernel answers Neighbor Solicitations for it on that link. */

@@ -37,7 +37,9 @@ public final class PcapTranslation {
      */
     public Result run(Path in, Path out, PrintStream explain) throws IOException {
         Counters counters = new Counters();
-        Translator translator = new Translator(config, counters);
+        // The rate limit of ICMP errors (if any) runs on the capture's timestamps, not the reading speed.
+        long[] now = {0};
+        Translator translator = new Translator(config, counters, () -> now[0]);
         ByteBuffer work = ByteBuffer.allocateDirect(Translator.HEADROOM + PcapReader.MAX_RECORD_BYTES);
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".jclat-", ".pcap.tmp");
         int index = 0;
@@ -47,6 +49,7 @@ public final class PcapTranslation {
             while ((packet = reader.next()) != null) {
                 index++;
                 long ts = packet.timestampNanos();
+                now[0] = ts;
                 byte[] data = packet.data();
                 work.clear();
                 work.put(Translator.HEADROOM, data);

@@ -13,7 +13,7 @@ public enum Drop {
     IPV6_SEGMENTS_LEFT("ipv6-segments-left", "routing header with segments left (RFC 7915 §5.1)"),
     OWN_ADDRESS_SOURCE("own-address-source", "IPv6 source that translates to one of our own IPv4 addresses (RFC 7756 §6)"),
     ILLEGAL_SOURCE("illegal-source", "unspecified, loopback or otherwise illegal source (RFC 7915 §4.1/§5.1)"),
-    MULTICAST("multicast", "multicast or broadcast address"),
+    MULTICAST("multicast", "multicast or limited broadcast address"),
     NDP_MLD("ndp-mld", "neighbour discovery or MLD is link-local and never translated"),
     UNTRANSLATABLE_PROTOCOL("untranslatable-protocol", "protocol has no meaning on the other side"),
     ICMP_UNTRANSLATABLE("icmp-untranslatable", "ICMP type or code with no translation (RFC 7915 §4.2/§5.2)"),
@@ -31,7 +31,11 @@ public enum Drop {
     WKP_NON_GLOBAL("wkp-non-global", "Well-Known Prefix with a non-global IPv4 address (RFC 6052 §3.1)"),
     FRAGMENT_BAD("fragment-bad", "fragment offset and length exceed 65535 or are inconsistent"),
     OVERSIZE("oversize", "larger than the translation buffer"),
-    VNET_BAD_HEADER("vnet-bad-header", "virtio-net header (offload state) that contradicts the packet");
+    VNET_BAD_HEADER("vnet-bad-header", "virtio-net header (offload state) that contradicts the packet"),
+    // Appended, so the ordinals above (counter indices) stay where they were.
+    RESERVED_CLASS_E("reserved-class-e", "reserved 240.0.0.0/4 (class E) address (RFC 1112 §4, RFC 1812 §5.3.7)"),
+    LINK_LOCAL("link-local", "169.254.0.0/16 source or destination, which a router must not forward (RFC 3927 §2.7)"),
+    ILLEGAL_DESTINATION("illegal-destination", "0.0.0.0/8 or loopback destination (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7)");
 
     private final String label;
     private final String description;

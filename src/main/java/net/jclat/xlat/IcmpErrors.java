@@ -38,7 +38,7 @@ final class IcmpErrors {
         int src = Ipv4Header.source(b, off);
         int frag = Ipv4Header.fragmentField(b, off);
         if (!m.config().sendIcmpErrors() || Ipv4Header.fragmentOffsetBytes(frag) != 0
-                || Ipv4ToIpv6.isIllegalSource(src) || Ipv4Header.isMulticastOrReserved(src)) {
+                || UnforwardableIpv4.source(src) != null) {
             return false;
         }
         if (Ipv4Header.protocol(b, off) == 1 && total >= ihl + 1 && IcmpMaps.isIcmp4Error(b.get(off + ihl) & 0xFF)) {

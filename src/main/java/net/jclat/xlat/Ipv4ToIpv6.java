@@ -55,8 +55,10 @@ final class Ipv4ToIpv6 {
         }
         int src = Ipv4Header.source(b, off);
         int dst = Ipv4Header.destination(b, off);
-        if (Ipv4Header.isMulticastOrReserved(dst) || Ipv4Header.isMulticastOrReserved(src)) {
-            return t.drop(Drop.MULTICAST);
+        // RFC 7915 §4.1 (illegal source, RFC 1812 §5.3.7), RFC 1122 §3.2.1.3, RFC 3927 §2.7: silently discarded.
+        Drop scope = UnforwardableIpv4.check(src, dst);
+        if (scope != null) {
+            return t.drop(scope);
         }
         if (ihl > Ipv4Header.MIN_LENGTH) {
             Drop options = checkOptions(b, off, ihl);
@@ -102,17 +104,16 @@ final class Ipv4ToIpv6 {
                 return t.drop(Drop.ICMP_FRAGMENTED);
             }
         }
-        // RFC 7915 §4.1: an illegal source (RFC 1812 §5.3.7) is silently discarded.
-        if (isIllegalSource(src)) {
-            return t.drop(Drop.ILLEGAL_SOURCE);
-        }
-
         // Map both addresses before any byte of the input changes, so a refusal leaves it intact.
         // RFC 7757 §4.2.1 rule 1: with hairpinning, the source of a non-error packet is never mapped through
         // the EAM table.
         long r = m.toIpv6(src, true, !c.hairpinning(), scratch, STAGE);
-        if (r != 0) {
-            return t.drop(mappingDrop(r, Drop.SOURCE_NOT_MAPPED));
+        if (r == AddressMapper.NOT_MAPPED) {
+            return t.drop(Drop.SOURCE_NOT_MAPPED); // RFC 7756 §6: not one of ours, filtered and never answered
+        } else if (r != 0) {
+            // RFC 7915 §4.4: no IPv6 form (RFC 6052 §3.1, no prefix yet) is answered with 3/13 like a destination.
+            return t.answered(errors.icmp4(m, b, off, IcmpMaps.V4_DEST_UNREACHABLE, 13, 0, sink),
+                    mappingDrop(r, Drop.SOURCE_NOT_MAPPED));
         }
         r = m.toIpv6(dst, false, true, scratch, STAGE + 16);
         if (r != 0) {
@@ -308,12 +309,6 @@ final class Ipv4ToIpv6 {
                 || protocol == Ipv6Header.NH_NONE || protocol == Ipv6Header.NH_DESTINATION_OPTIONS;
     }
 
-    /** RFC 1812 §5.3.7: "this network" (0/8) and loopback (127/8) never appear as a forwarded source. */
-    static boolean isIllegalSource(int src) {
-        int first = src >>> 24;
-        return first == 0 || first == 127;
-    }
-
     static Drop mappingDrop(long code, Drop notMapped) {
         if (code == AddressMapper.NON_GLOBAL) {
             return Drop.WKP_NON_GLOBAL;
@@ -409,7 +404,7 @@ final class Ipv4ToIpv6 {
         int quoted = Math.min(Math.min(original, Math.max(innerIhl, innerTotal)), 1280);
         int innerLen = translateInner(m, b, in, quoted, inner6);
         if (innerLen < 0) {
-            return t.drop(Drop.values()[-innerLen - 1]);
+            return t.drop(Translator.DROPS[-innerLen - 1]);
         }
         // RFC 7915 §4.2 / RFC 4443 §2.4(c): the whole ICMPv6 error fits in the minimum MTU of 1280.
         int room = 1280 - Ipv6Header.LENGTH - 8;
@@ -467,8 +462,8 @@ final class Ipv4ToIpv6 {
                 && IcmpMaps.isIcmp4Error(b.get(d) & 0xFF)) {
             return -(Drop.ICMP_NESTED_ERROR.ordinal() + 1);
         }
-        if (isUntranslatableProtocol(protocol)) {
-            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
+        if (isUntranslatableProtocol(protocol) || UnforwardableIpv4.check(src, dst) != null) {
+            return -(Drop.ICMP_BAD_INNER.ordinal() + 1); // RFC 7915 §4.3: "in the same way" as an outer packet
         }
         // RFC 7757 §4.2.1 rule 2: the inner destination is never mapped through the EAM table.
         long r = m.toIpv6(src, false, true, scratch, out + 8);

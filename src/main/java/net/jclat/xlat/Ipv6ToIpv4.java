@@ -115,10 +115,11 @@ final class Ipv6ToIpv4 {
 
         long src = m.toIpv4(srcHi, srcLo, false);
         if (src < 0) {
-            return t.drop(Ipv4ToIpv6.mappingDrop(src, Drop.SOURCE_NOT_MAPPED));
+            return untranslatableSource(m, b, off, end, fragOffset != 0, nh, src, sink);
         }
         if (m.isOwnIpv4((int) src)) {
-            return t.drop(Drop.OWN_ADDRESS_SOURCE); // RFC 7756 §6: spoofing us to ourselves
+            // RFC 7756 §6: spoofing us to ourselves; an error would go to the PLAT and come back to us.
+            return t.drop(Drop.OWN_ADDRESS_SOURCE);
         }
         long dst = m.toIpv4(dstHi, dstLo, true);
         if (dst < 0) {
@@ -126,6 +127,11 @@ final class Ipv6ToIpv4 {
             // unless the packet is itself an ICMPv6 message.
             return t.answered(errors.icmp6(m, b, off, end - off, fragOffset != 0, nh == Ipv6Header.NH_ICMPV6,
                     IcmpMaps.V6_DEST_UNREACHABLE, 1, 0, sink), Ipv4ToIpv6.mappingDrop(dst, Drop.DESTINATION_NOT_MAPPED));
+        }
+        // RFC 7915 §5.1 (illegal source), RFC 1122 §3.2.1.3, RFC 3927 §2.7: silently discarded.
+        Drop scope = UnforwardableIpv4.check((int) src, (int) dst);
+        if (scope != null) {
+            return t.drop(scope);
         }
         int hopLimit = Ipv6Header.hopLimit(b, off);
         if (hopLimit <= 1) {
@@ -186,6 +192,23 @@ final class Ipv6ToIpv4 {
     }
 
     /**
+     * A source with no IPv4 form. RFC 7915 §5.1: a stateless translator answers a source outside its prefixes
+     * with 1/5 ("source address failed ingress/egress policy"); a CLAT or edge relay filters those (RFC 7756
+     * §6) and stays silent. RFC 6052 §3.1 (the Well-Known Prefix with a non-global address) gets §5.4's 1/1.
+     * Never for an ICMPv6 message (§5.4), and under the shared rate limit.
+     */
+    private Verdict untranslatableSource(AddressMapper m, ByteBuffer b, int off, int end, boolean nonFirst, int nh,
+            long code, PacketSink sink) {
+        Drop why = Ipv4ToIpv6.mappingDrop(code, Drop.SOURCE_NOT_MAPPED);
+        int icmpCode = code == AddressMapper.NON_GLOBAL ? 1 : 5;
+        if (icmpCode == 5 && !m.config().pref64ForLocal()) {
+            return t.drop(why);
+        }
+        return t.answered(errors.icmp6(m, b, off, end - off, nonFirst, nh == Ipv6Header.NH_ICMPV6,
+                IcmpMaps.V6_DEST_UNREACHABLE, icmpCode, 0, sink), why);
+    }
+
+    /**
      * Walks HBH / Destination Options / Routing / Fragment headers (RFC 7915 §5.1) and leaves the upper
      * protocol and where it starts in the walk fields. Returns a drop reason or null.
      */
@@ -241,9 +264,10 @@ final class Ipv6ToIpv4 {
         return null;
     }
 
-    /** IPv6-only protocols with no meaning in IPv4 (mobility, HIP, shim6) and "no next header". */
+    /** IPv6-only protocols with no meaning in IPv4 (mobility, HIP, shim6), "no next header" and ICMPv4. */
     private static boolean isUntranslatableProtocol(int nh) {
-        return nh == Ipv6Header.NH_NONE || nh == NH_MOBILITY || nh == NH_HIP || nh == NH_SHIM6
+        // ICMPv4 (1) is not IPv6's: copied as protocol 1 it would reach IPv4 as ICMP nobody translated.
+        return nh == PROTO_ICMP || nh == Ipv6Header.NH_NONE || nh == NH_MOBILITY || nh == NH_HIP || nh == NH_SHIM6
                 || nh == Ipv6Header.NH_HOP_BY_HOP || nh == Ipv6Header.NH_ROUTING || nh == Ipv6Header.NH_FRAGMENT
                 || nh == Ipv6Header.NH_DESTINATION_OPTIONS;
     }
@@ -402,6 +426,10 @@ final class Ipv6ToIpv4 {
         if (dst < 0) {
             return t.drop(Ipv4ToIpv6.mappingDrop(dst, Drop.DESTINATION_NOT_MAPPED));
         }
+        Drop scope = UnforwardableIpv4.check((int) src, (int) dst);
+        if (scope != null) {
+            return t.drop(scope);
+        }
 
         int in = icmp + 8;
         int avail = end - in;
@@ -423,7 +451,7 @@ final class Ipv6ToIpv4 {
         int inner4 = icmp4 + 8;
         int innerLen = translateInner(m, b, in, in + original, inner4);
         if (innerLen < 0) {
-            return t.drop(Drop.values()[-innerLen - 1]);
+            return t.drop(Translator.DROPS[-innerLen - 1]);
         }
         int room = MAX_ICMP4 - Ipv4Header.MIN_LENGTH - 8;
         int body;
@@ -467,9 +495,13 @@ final class Ipv6ToIpv4 {
                 && IcmpMaps.isIcmp6Error(b.get(p) & 0xFF)) {
             return -(Drop.ICMP_NESTED_ERROR.ordinal() + 1);
         }
+        if (isUntranslatableProtocol(nh)) {
+            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
+        }
         long src = m.toIpv4(Ipv6Header.sourceHi(b, in), Ipv6Header.sourceLo(b, in), true);
         long dst = m.toIpv4(Ipv6Header.destinationHi(b, in), Ipv6Header.destinationLo(b, in), false);
-        if (src < 0 || dst < 0) {
+        // RFC 7915 §5.3: translated "in the same way" as an outer packet, so the same addresses are refused.
+        if (src < 0 || dst < 0 || UnforwardableIpv4.check((int) src, (int) dst) != null) {
             return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
         }
         int fullPayload = Math.max(0, fullEnd - p);

@@ -16,6 +16,8 @@ public final class Translator {
     public static final int HEADROOM = 48;
     /** Room the caller must leave after an IPv4 packet's end is not needed: translation never grows the tail. */
     static final int SCRATCH_SIZE = 65536 + 2 * HEADROOM;
+    /** Drop reasons by ordinal; {@code Drop.values()} would copy the array on every call. */
+    static final Drop[] DROPS = Drop.values();
 
     final Counters counters;
     final LongSupplier clock;

@@ -132,4 +132,90 @@ class TranslateCommandTest {
         assertEquals(2, run("--udp-zero-checksum", "maybe", "--in", "a", "--out", "b"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("'drop' or 'compute'"));
     }
+
+    // --- The translation options jclat run has (RunConfigParserTranslationOptionsTest), spelled alike ---
+
+    /** A pcap of UDP datagrams from 192.0.0.1, all at the same capture time. */
+    private Path capture(String name, byte[]... packets) throws IOException {
+        Path p = dir.resolve(name);
+        try (net.jclat.pcap.PcapWriter w = new net.jclat.pcap.PcapWriter(p)) {
+            for (byte[] pk : packets) {
+                w.write(1_000_000_000L, pk);
+            }
+        }
+        return p;
+    }
+
+    private static byte[] udp4To(int dst, int ttl) {
+        byte[] p = new byte[28];
+        p[0] = 0x45;
+        p[3] = 28;
+        p[8] = (byte) ttl;
+        p[9] = 17;
+        p[12] = (byte) 192;
+        p[15] = 1;
+        p[16] = (byte) (dst >>> 24);
+        p[17] = (byte) (dst >>> 16);
+        p[18] = (byte) (dst >>> 8);
+        p[19] = (byte) dst;
+        p[20] = 0x12;
+        p[22] = 0;
+        p[23] = 53;
+        p[25] = 8;
+        long sum = 0;
+        for (int i = 0; i < 20; i += 2) {
+            sum += (p[i] & 0xFF) << 8 | p[i + 1] & 0xFF;
+        }
+        while (sum > 0xFFFF) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        int c = (int) ~sum & 0xFFFF;
+        p[10] = (byte) (c >>> 8);
+        p[11] = (byte) c;
+        return p; // UDP checksum 0 with the default policy "compute"
+    }
+
+    private int runWkp(Path in, String... extra) {
+        List<String> args = new ArrayList<>(List.of("translate", "--pref64", "64:ff9b::/96", "--clat-v4",
+                "192.0.0.1", "--clat-v6", "2001:db8:1::c", "--in", in.toString(), "--out",
+                dir.resolve("o.pcap").toString(), "--explain"));
+        args.addAll(List.of(extra));
+        out.reset();
+        return Main.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void allowWkpNonGlobalTakesOnOrOffLikeJclatRunAndStaysAValuelessSwitch() throws IOException {
+        Path in = capture("wkp.pcap", udp4To(0x0A010203, 64)); // to 10.1.2.3 through 64:ff9b::/96
+        assertEquals(0, runWkp(in, "--allow-wkp-non-global", "on"));
+        assertTrue(lines().get(0).startsWith("1 translated"), lines().get(0));
+        assertEquals(0, runWkp(in, "--allow-wkp-non-global"));
+        assertTrue(lines().get(0).startsWith("1 translated"), lines().get(0));
+        assertEquals(0, runWkp(in, "--allow-wkp-non-global", "off"));
+        assertTrue(lines().get(0).startsWith("1 icmp-error (wkp-non-global)"), lines().get(0));
+    }
+
+    @Test
+    void icmpErrorsOffAndHairpinningOffAreSpelledAsForJclatRun() throws IOException {
+        Path in = capture("ttl.pcap", udp4To(0x09090909, 1));
+        assertEquals(0, runWkp(in, "--icmp-errors", "off", "--hairpinning", "off", "--ignore-tos", "on"));
+        assertTrue(lines().get(0).startsWith("1 dropped:ttl-expired"), lines().get(0));
+        assertEquals(0, runWkp(in, "--icmp-errors", "on"));
+        assertTrue(lines().get(0).startsWith("1 icmp-error (ttl-expired)"), lines().get(0));
+        assertEquals(2, runWkp(in, "--icmp-errors", "maybe"));
+    }
+
+    @Test
+    void icmpErrorsPerSecondRunsOnTheCapturesClock() throws IOException {
+        // Three expiring packets in the same instant of the capture, one token a second: one error, always.
+        Path in = capture("burst.pcap", udp4To(0x09090909, 1), udp4To(0x09090909, 1), udp4To(0x09090909, 1));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, runWkp(in, "--icmp-errors-per-second", "1"));
+            List<String> l = lines();
+            assertTrue(l.get(0).startsWith("1 icmp-error (ttl-expired)"), l.get(0));
+            assertTrue(l.get(1).startsWith("2 dropped:ttl-expired"), l.get(1));
+            assertTrue(l.get(2).startsWith("3 dropped:ttl-expired"), l.get(2));
+        }
+    }
 }

@@ -44,6 +44,17 @@ class RunConfigParserDiscoveryTest {
     }
 
     @Test
+    void platDownRoutesKeepsByDefaultAndWithdrawNeedsAProbe() throws Exception {
+        assertEquals(false, parse("--uplink", "w").discovery().withdrawWhenPlatDown());
+        assertEquals(true, parse("--uplink", "w", "--plat-probe", "198.51.100.1:80", "--plat-down-routes",
+                "withdraw").discovery().withdrawWhenPlatDown());
+        assertTrue(assertThrows(ConfigException.class, () -> parse("--uplink", "w", "--plat-down-routes", "withdraw"))
+                .getMessage().contains("needs at least one plat-probe"));
+        assertTrue(assertThrows(ConfigException.class, () -> parse("--uplink", "w", "--plat-down-routes", "drop"))
+                .getMessage().contains("must be 'keep' or 'withdraw', got 'drop'"));
+    }
+
+    @Test
     void badValuesSayWhatIsWrong() {
         assertTrue(assertThrows(ConfigException.class, () -> parse("--uplink", "w", "--pref64-source", "ra,ldap"))
                 .getMessage().contains("static, ra and dns, got 'ldap'"));

@@ -69,6 +69,7 @@ class PrometheusTextTest {
         c[Counters.FRAGMENTS_MADE] = 6;
         c[Counters.HAIRPINNED] = 7;
         c[Counters.dropIndex(Drop.TTL_EXPIRED)] = 8;
+        c[Counters.dropIndex(Drop.RESERVED_CLASS_E)] = 9; // its own reason, not "multicast"
         List<Sample> s = ExpositionFormat.parse(PrometheusText.render(fields("running", "2001:db8:64::/96",
                 List.of()), c));
         assertEquals(11, ExpositionFormat.value(s, "jclat_input_packets_total", "direction", "4to6"));
@@ -88,6 +89,8 @@ class PrometheusTextTest {
         assertEquals(7, ExpositionFormat.value(s, "jclat_hairpinned_packets_total"));
         assertEquals(8, ExpositionFormat.value(s, "jclat_dropped_packets_total", "reason", "ttl-expired"));
         assertEquals(0, ExpositionFormat.value(s, "jclat_dropped_packets_total", "reason", "no-pref64"));
+        assertEquals(9, ExpositionFormat.value(s, "jclat_dropped_packets_total", "reason", "reserved-class-e"));
+        assertEquals(0, ExpositionFormat.value(s, "jclat_dropped_packets_total", "reason", "multicast"));
         assertEquals(Drop.values().length, s.stream().filter(x -> x.name().equals("jclat_dropped_packets_total"))
                 .count(), "every reason, even at zero, so series do not come and go");
         assertEquals(42, ExpositionFormat.value(s, "jclat_uptime_seconds"));

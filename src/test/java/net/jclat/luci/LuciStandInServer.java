@@ -21,12 +21,14 @@ import org.openqa.selenium.json.Json;
  * <ul>
  * <li>{@code /cgi-bin/luci/admin/...}: a page that loads the view the package's {@code menu.d} entry names,
  * through {@code luci-standin.js} (the stand-in for LuCI's JS API);</li>
- * <li>{@code /standin/protocol/NAME}: a page on which {@code protocol/NAME.js} declares its form options to
- * a recording stand-in of LuCI's form classes;</li>
+ * <li>{@code /standin/interface/SECTION}: the stand-in of Network -> Interfaces editing that interface, with
+ * the package's {@code protocol/PROTO.js} if it ships one (luci-standin-interfaces.js);</li>
  * <li>{@code /luci-static/resources/...}: the package's {@code htdocs} files as they are;</li>
  * <li>{@code POST /ubus}: ubus JSON-RPC {@code call}: refused (ubus status 6) unless the package's
  * {@code acl.d} grants the method, 3 unless the plugin's {@code list} names it; otherwise the real plugin
- * runs with {@code call METHOD} and its JSON output is the result.</li>
+ * runs with {@code call METHOD} and its JSON output is the result. The object {@code uci} ({@code get},
+ * {@code set}, {@code delete}) works on the UCI state the test put in {@link #uci()}, as far as the
+ * {@code acl.d} grants read or write of that config, as rpcd's uci object does.</li>
  * </ul>
  * Test scaffolding only; it binds 127.0.0.1 on a free port.
  */
@@ -38,6 +40,7 @@ final class LuciStandInServer implements AutoCloseable {
     private final RpcdPlugin plugin;
     private final Map<String, Object> methods;
     private final List<String> calls = new ArrayList<>();
+    private final UciStandIn uci = new UciStandIn();
 
     LuciStandInServer(RpcdPlugin plugin) throws IOException {
         this.plugin = plugin;
@@ -48,7 +51,7 @@ final class LuciStandInServer implements AutoCloseable {
         methods = RpcdPlugin.object(list.stdout()); // rpcd registers what "list" names, nothing else
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/cgi-bin/luci/", this::page);
-        http.createContext("/standin/protocol/", this::protocolPage);
+        http.createContext("/standin/interface/", this::interfacePage);
         http.createContext("/luci-static/resources/", this::resource);
         http.createContext("/luci-static/standin/", this::standIn);
         http.createContext("/ubus", this::ubus);
@@ -57,6 +60,11 @@ final class LuciStandInServer implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + http.getAddress().getPort() + path;
+    }
+
+    /** The UCI configs the pages read and write (config -> section -> option -> value). */
+    UciStandIn uci() {
+        return uci;
     }
 
     /** Every ubus call made so far, as {@code object.method -> status}. */
@@ -77,14 +85,14 @@ final class LuciStandInServer implements AutoCloseable {
         hostPage(ex, "standIn.loadView('" + action.get("path") + "');");
     }
 
-    /** A page on which {@code protocol/NAME.js} declares its form to the recording stand-in. */
-    private void protocolPage(HttpExchange ex) throws IOException {
-        String name = ex.getRequestURI().getPath().substring("/standin/protocol/".length());
-        if (!name.matches("[a-z0-9]+")) {
-            send(ex, 404, "text/plain", "no such protocol");
+    /** The stand-in interface editor of Network -> Interfaces for one UCI section of "network". */
+    private void interfacePage(HttpExchange ex) throws IOException {
+        String name = ex.getRequestURI().getPath().substring("/standin/interface/".length());
+        if (!name.matches("[A-Za-z0-9_]+")) {
+            send(ex, 404, "text/plain", "no such interface");
             return;
         }
-        hostPage(ex, "standIn.loadProtocol('" + name + "');");
+        hostPage(ex, "standIn.loadInterface('" + name + "');");
     }
 
     private void hostPage(HttpExchange ex, String load) throws IOException {
@@ -107,8 +115,16 @@ final class LuciStandInServer implements AutoCloseable {
     }
 
     private void standIn(HttpExchange ex) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/luci-standin/luci-standin.js")) {
-            send(ex, 200, "application/javascript; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        String name = ex.getRequestURI().getPath().substring("/luci-static/standin/".length());
+        InputStream in = name.matches("[a-z-]+\\.(js|css)") ? getClass().getResourceAsStream("/luci-standin/" + name)
+                : null;
+        if (in == null) {
+            send(ex, 404, "text/plain", "not found: " + name);
+            return;
+        }
+        try (in) {
+            send(ex, 200, name.endsWith(".css") ? "text/css" : "application/javascript; charset=utf-8",
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -120,7 +136,13 @@ final class LuciStandInServer implements AutoCloseable {
         String method = String.valueOf(params.get(2));
         String args = new Json().toJson(params.get(3));
         Object result;
-        if (!granted(object, method)) {
+        if (object.equals("uci")) {
+            Map<?, ?> a = (Map<?, ?>) params.get(3);
+            String config = String.valueOf(a.get("config"));
+            boolean write = !method.equals("get");
+            result = !granted("uci", write ? "write" : "read", config) ? List.of(UBUS_STATUS_PERMISSION_DENIED)
+                    : uci.call(method, a);
+        } else if (!granted(object, method)) {
             result = List.of(UBUS_STATUS_PERMISSION_DENIED);
         } else if (!object.equals("luci.jclat") || !methods.containsKey(method)) {
             result = List.of(UBUS_STATUS_METHOD_NOT_FOUND);
@@ -137,9 +159,7 @@ final class LuciStandInServer implements AutoCloseable {
 
     /** What rpcd's session ACLs would say for the package's acl.d file: read access to object.method. */
     private static boolean granted(String object, String method) throws IOException {
-        Map<String, Object> acl = RpcdPlugin.object(Files.readString(
-                RpcdPlugin.PACKAGE.resolve("root/usr/share/rpcd/acl.d/luci-app-jclat.json")));
-        for (Object group : acl.values()) {
+        for (Object group : acl().values()) {
             if (group instanceof Map<?, ?> g && g.get("read") instanceof Map<?, ?> read
                     && read.get("ubus") instanceof Map<?, ?> ubus && ubus.get(object) instanceof Collection<?> m
                     && (m.contains(method) || m.contains("*"))) {
@@ -147,6 +167,22 @@ final class LuciStandInServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Whether the acl.d file grants {@code access} ("read" or "write") of a scope's item, e.g. uci network. */
+    private static boolean granted(String scope, String access, String item) throws IOException {
+        for (Object group : acl().values()) {
+            if (group instanceof Map<?, ?> g && g.get(access) instanceof Map<?, ?> a
+                    && a.get(scope) instanceof Collection<?> items && (items.contains(item) || items.contains("*"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, Object> acl() throws IOException {
+        return RpcdPlugin.object(Files.readString(
+                RpcdPlugin.PACKAGE.resolve("root/usr/share/rpcd/acl.d/luci-app-jclat.json")));
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -195,6 +195,18 @@ class NetifdProtoStandInNamespaceTest {
         }
     }
 
+    @Test
+    void allowWkpNonGlobalIsABooleanOptionPassedAsJclatRunsFlag() throws Exception {
+        handler("dump", null, "");
+        assertTrue(calls().contains("config boolean allow_wkp_non_global\n"), calls());
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6addr\":\"2001:db8:100::c\",\"ip6prefix\":\"" + PREFIX_A
+                + "\",\"allow_wkp_non_global\":true}", "");
+        assertTrue(calls().contains(" --allow-wkp-non-global on "), calls());
+        awaitCalls("proto_close_data\nproto_send_update " + iface + "\n", 1);
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
     // --- helpers
 
     /** Runs {@code 464xlat.sh 464xlat ACTION IFACE DATA} in the CPE namespace, as netifd would. */

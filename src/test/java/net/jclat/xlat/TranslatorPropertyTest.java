@@ -138,12 +138,11 @@ class TranslatorPropertyTest {
     // ---------------------------------------------------------------------------------------------
     // Random valid packets.
 
-    /** A random IPv4 address that is unicast and a legal source (not 0/8, 127/8, 224/3). */
+    /** A random IPv4 address any router forwards (not 0/8, 127/8, 169.254/16, 224/3): UnforwardableIpv4. */
     static int randomV4(Random r) {
         while (true) {
             int a = r.nextInt();
-            int first = a >>> 24;
-            if (first != 0 && first != 127 && first < 224) {
+            if (UnforwardableIpv4.check(a, a) == null) {
                 return a;
             }
         }

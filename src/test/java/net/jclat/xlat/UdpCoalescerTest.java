@@ -166,9 +166,11 @@ class UdpCoalescerTest {
         List<byte[]> spoofed = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             good.add(datagram6(5353, bytes(100, i)));
-            // From a native IPv6 host outside the NAT64 prefix: it has no IPv4 form.
-            spoofed.add(PacketBuilder.ipv6("2001:db8:200::2", H4_AS_V6).hopLimit(64)
-                    .payload(UDP, PacketBuilder.udp6(v6("2001:db8:200::2"), v6(H4_AS_V6), 53, 4000, bytes(5, i)))
+            // Spoofed with a loopback IPv4 form (RFC 1122 §3.2.1.3): silently dropped, one by one. (A source
+            // outside the prefix would now be answered, RFC 7915 §5.1, and a super-packet gets one answer.)
+            spoofed.add(PacketBuilder.ipv6("2001:db8:64::127.0.0.2", H4_AS_V6).hopLimit(64)
+                    .payload(UDP, PacketBuilder.udp6(v6("2001:db8:64::127.0.0.2"), v6(H4_AS_V6), 53, 4000,
+                            bytes(5, i)))
                     .build());
         }
         for (List<byte[]> batch : List.of(good, spoofed)) {

@@ -103,6 +103,18 @@ class ZeroAllocationTest {
         s.add(new Sample("udp4 from a foreign local address", WirePackets.datagram4(0, 9, true, 64, UDP,
                 WirePackets.v4("10.9.9.9"), REMOTE4, none, WirePackets.udp(1, 2, fill(r, 32)), false),
                 Verdict.DROPPED, 1));
+        // A source with no IPv6 form answered (RFC 7915 §5.4), an address no router forwards, a bad quote.
+        s.add(new Sample("udp6 from a WKP non-global source", WirePackets.datagram6(0, 0, 64,
+                remote6(WirePackets.v4("10.1.2.3")), CLAT6, new int[0], new byte[0][], UDP,
+                WirePackets.udp(53, 40007, fill(r, 32)), false), Verdict.ICMP_ERROR, 1));
+        s.add(new Sample("udp4 to a link-local destination", WirePackets.datagram4(0, 10, true, 64, UDP, CLAT4,
+                WirePackets.v4("169.254.1.1"), none, WirePackets.udp(1, 2, fill(r, 32)), false), Verdict.DROPPED, 1));
+        byte[] loopQuote = WirePackets.datagram4(0, 11, true, 63, UDP, WirePackets.v4("127.0.0.1"), CLAT4, none,
+                WirePackets.udp(40008, 53, fill(r, 40)), false);
+        byte[] loopErr = WirePackets.icmp(3, 3, 0, loopQuote);
+        WirePackets.finishL4(loopErr, ICMP, 0, false);
+        s.add(new Sample("icmp4 quoting a loopback source", WirePackets.ipv4(0, 12, false, false, 0, 60, ICMP,
+                CLAT4, REMOTE4B, none, loopErr), Verdict.DROPPED, 1));
         return s;
     }
 

@@ -11,11 +11,14 @@ _rec() {
 	printf '%s\n' "$*" >>"$_si/calls"
 }
 
-# --- the JSON that netifd hands the handler (jshn's reading side), answered with python3
+# --- the JSON that netifd hands the handler (jshn's reading side), answered with python3; a boolean
+# reads as 1 or 0, as jshn gives it
 _si_get() {
 	printf '%s' "$data" | python3 -c '
 import json, sys
 v = json.load(sys.stdin).get(sys.argv[1])
+if isinstance(v, bool):
+    v = int(v)
 if v is not None:
     print(" ".join(map(str, v)) if isinstance(v, list) else v, end="")' "$1"
 }

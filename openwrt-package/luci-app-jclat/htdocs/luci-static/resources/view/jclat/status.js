@@ -116,13 +116,15 @@ return view.extend({
 		return n;
 	},
 
-	polyline: function(rates, max, cls, colour) {
+	/* dash: a stroke-dasharray, so a line drawn over another with the same rates leaves it visible. */
+	polyline: function(rates, max, cls, colour, width, dash) {
 		var step = GRAPH_W / (GRAPH_SAMPLES - 1), x0 = GRAPH_W - (rates.length - 1) * step,
 		    points = rates.map(function(r, i) {
 			return (x0 + i * step).toFixed(1) + ',' + (GRAPH_H - r / max * (GRAPH_H - 10)).toFixed(1);
 		    });
 		return this.svg('polyline', {
-			'class': cls, 'fill': 'none', 'stroke': colour, 'stroke-width': '2',
+			'class': cls, 'fill': 'none', 'stroke': colour, 'stroke-width': width,
+			'stroke-dasharray': dash || 'none',
 			'points': points.join(' '),
 			'data-last-rate': rates.length ? rates[rates.length - 1].toFixed(2) : '0'
 		});
@@ -143,15 +145,17 @@ return view.extend({
 			g.appendChild(this.svg('line', { 'x1': 0, 'x2': GRAPH_W, 'y1': y, 'y2': y,
 				'stroke': '#ccc', 'stroke-dasharray': '3,3' }));
 		}
-		g.appendChild(this.polyline(h.rates4to6, max, 'jclat-graph-4to6', '#1f77b4'));
-		g.appendChild(this.polyline(h.rates6to4, max, 'jclat-graph-6to4', '#2ca02c'));
+		/* Equal rates in both directions draw the same line twice: the one on top is dashed (and the one
+		   below wider), so both stay visible; the legend gives both values. */
+		g.appendChild(this.polyline(h.rates4to6, max, 'jclat-graph-4to6', '#1f77b4', '3'));
+		g.appendChild(this.polyline(h.rates6to4, max, 'jclat-graph-6to4', '#2ca02c', '2', '8,6'));
 		var last = function(a) { return a.length ? a[a.length - 1] : 0; };
 		return E('div', {}, [
 			g,
 			E('div', { 'class': 'jclat-graph-legend' }, [
 				E('span', { 'style': 'color:#1f77b4' }, [ '\u25a0 ' + _('IPv4 \u2192 IPv6') + ': ' + fmtRate(last(h.rates4to6)) ]),
 				' \u00a0 ',
-				E('span', { 'style': 'color:#2ca02c' }, [ '\u25a0 ' + _('IPv6 \u2192 IPv4') + ': ' + fmtRate(last(h.rates6to4)) ]),
+				E('span', { 'style': 'color:#2ca02c' }, [ '\u2504 ' + _('IPv6 \u2192 IPv4') + ': ' + fmtRate(last(h.rates6to4)) ]),
 				' \u00a0 ',
 				E('small', { 'class': 'jclat-graph-scale', 'data-value': String(max) }, [
 					_('scale 0 to %s, dashed lines at quarters; a sample every %d s, the last %d shown').replace('%s', fmtRate(max))
@@ -160,19 +164,24 @@ return view.extend({
 		]);
 	},
 
-	stateText: function(st) {
-		var age = st.status_age_seconds || 0;
-		if (age > STALE_SECONDS)
-			return _('stale: no update for %s; is jclat still running?').replace('%s', fmtDuration(age));
-		return st.state + (st.error ? ': ' + st.error : '');
+	/* The state as a badge holding only the state word, and what it means as plain text beside it: themes
+	   style a badge (bootstrap upper-cases it), which suits a word, not a sentence. */
+	stateCell: function(st) {
+		var age = st.status_age_seconds || 0, stale = age > STALE_SECONDS,
+		    word = stale ? 'stale' : st.state,
+		    detail = stale ? _('no update for %s; is jclat still running?').replace('%s', fmtDuration(age))
+			: (st.error || '');
+		return cell('state', word, E('span', {}, [
+			E('span', { 'class': 'label jclat-state ' + (stale || st.state == 'error' ? 'warning'
+				: st.state == 'running' ? 'success' : 'notice') }, [ stale ? _('stale') : st.state ]),
+			detail ? ' ' : '',
+			detail ? E('span', { 'class': 'jclat-state-detail' }, [ detail ]) : ''
+		]));
 	},
 
 	overview: function(st) {
-		var stale = (st.status_age_seconds || 0) > STALE_SECONDS;
 		return keyValueTable([
-			[ _('State'), cell('state', stale ? 'stale' : st.state, E('span', {
-				'class': 'label ' + (stale || st.state == 'error' ? 'warning' : st.state == 'running' ? 'success' : 'notice')
-			}, [ this.stateText(st) ])) ],
+			[ _('State'), this.stateCell(st) ],
 			[ _('Mode'), cell('mode', st.mode) ],
 			[ _('NAT64 prefix'), cell('pref64', st.pref64 || '',
 				st.pref64 ? st.pref64 + ' (' + st.pref64_source + ', ' + _('expires') + ' ' +

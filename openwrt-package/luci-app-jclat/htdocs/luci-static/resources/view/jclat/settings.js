@@ -1,0 +1,144 @@
+'use strict';
+'require view';
+'require form';
+'require validation';
+'require tools.widgets as widgets';
+
+/*
+ * Network -> CLAT: jclat's own options on every interface with protocol 464xlat. The interface itself,
+ * its uplink (tunlink) and MTU stay in the stock 464XLAT form of luci-proto-ipv6 (Network ->
+ * Interfaces); this page only adds what jclat's netifd handler reads beyond OpenWrt's 464xlat, so it
+ * ships no file another package owns. Option names are the UCI names the handler reads (docs/luci.md).
+ *
+ * No option here sets a `datatype` together with a custom `validate`: LuCI runs the datatype first and
+ * then hands `validate` the value the datatype check left behind (for `cidr6` only the prefix length),
+ * so each check below does all of its work on the value as typed.
+ */
+
+/* RFC 6052 section 2.2: the prefix lengths an IPv4-embedded IPv6 address format exists for. */
+var RFC6052_LENGTHS = [ 32, 40, 48, 56, 64, 96 ];
+
+/* true, or why `value` is not a NAT64 prefix jclat accepts: an IPv6 prefix of an RFC 6052 length with no
+   bit set past its length, and for a /96 the u octet (bits 64-71) zero (RFC 6052 section 2.2). */
+function checkPref64(value) {
+	if (value == null || value === '')
+		return true;
+	var m = /^([0-9A-Fa-f:.]+)\/(\d{1,3})$/.exec(value),
+	    words = m ? validation.parseIPv6(m[1]) : null;
+	if (!words)
+		return _('Expecting an IPv6 prefix such as 64:ff9b::/96');
+	var len = +m[2];
+	if (RFC6052_LENGTHS.indexOf(len) < 0)
+		return _('A NAT64 prefix is /32, /40, /48, /56, /64 or /96 (RFC 6052), not /%d').replace('%d', len);
+	for (var bit = len; bit < 128; bit += 16 - bit % 16) {
+		var mask = 0xffff >> (bit % 16);
+		if (words[bit >> 4] & mask)
+			return _('Bits after /%d must be zero').replace('%d', len);
+	}
+	if (len == 96 && (words[4] & 0xff00))
+		return _('In a /96 the bits 64-71 (u octet) must be zero (RFC 6052)');
+	return true;
+}
+
+/* An IPv4 or IPv6 address, optionally with a port; an IPv6 address with a port as [address]:port. */
+function checkServer(value) {
+	if (value == null || value === '')
+		return true;
+	var m4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$/.exec(value),
+	    m6 = /^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$/.exec(value) || /^()([0-9A-Fa-f:.]+)$/.exec(value),
+	    port = m4 ? m4[2] : (m6 && m6[1] ? m6[2] : null);
+	var ok = m4 ? validation.parseIPv4(m4[1]) != null
+		: m6 ? validation.parseIPv6(m6[1] || m6[2]) != null : false;
+	if (ok && port != null && !(+port >= 1 && +port <= 65535))
+		ok = false;
+	return ok || _('An IPv4 or IPv6 address, optionally with a port; IPv6 with a port as [address]:port');
+}
+
+function checkSources(value) {
+	if (value == null || value === '')
+		return true;
+	var seen = {}, parts = value.split(',');
+	for (var i = 0; i < parts.length; i++) {
+		var p = parts[i].trim();
+		if ([ 'static', 'ra', 'dns' ].indexOf(p) < 0)
+			return _('Only static, ra and dns');
+		if (seen[p])
+			return _('Each source at most once');
+		seen[p] = true;
+	}
+	return true;
+}
+
+function checkEam(value) {
+	if (value == null || value === '')
+		return true;
+	var m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?=([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/.exec(value);
+	return (m && validation.parseIPv4(m[1]) && validation.parseIPv6(m[3])) ? true
+		: _('Expected IPV4PREFIX=IPV6PREFIX');
+}
+
+function wrap(check) {
+	return function(section_id, value) { return check(value); };
+}
+
+return view.extend({
+	render: function() {
+		var m, s, o;
+
+		m = new form.Map('network', _('CLAT'),
+			_('Settings of jclat (the 464XLAT customer-side translator) on each interface with protocol 464XLAT. '
+				+ 'Create such an interface, and set its uplink and MTU, under Network \u2192 Interfaces.'));
+
+		s = m.section(form.TypedSection, 'interface', _('464XLAT interfaces'));
+		s.anonymous = false;
+		s.addremove = false;
+		s.filter = function(section_id) {
+			return this.map.data.get('network', section_id, 'proto') == '464xlat';
+		};
+		s.tab('general', _('General Settings'));
+		s.tab('advanced', _('Advanced Settings'));
+
+		o = s.taboption('general', form.Value, 'ip6prefix', _('NAT64 prefix'),
+			_('Leave empty to learn it from the network (Router Advertisements, RFC 8781; DNS, RFC 7050). '
+				+ 'The same option as in the interface form.'));
+		o.placeholder = '64:ff9b::/96';
+		o.validate = wrap(checkPref64);
+
+		o = s.taboption('general', form.DynamicList, 'pref64', _('Failover NAT64 prefixes'),
+			_('More static prefixes, in order of preference; jclat switches to the next when a PLAT fails its probes.'));
+		o.validate = wrap(checkPref64);
+
+		o = s.taboption('general', form.Value, 'pref64_source', _('Prefix sources'),
+			_('Where the prefix may come from, in priority order: static, ra, dns (comma-separated).'));
+		o.placeholder = 'static,ra,dns';
+		o.validate = wrap(checkSources);
+
+		o = s.taboption('general', form.DynamicList, 'dns64_server', _('DNS64 servers for prefix discovery'),
+			_('Asked for ipv4only.arpa (RFC 7050) only; not the router\'s resolvers. '
+				+ 'Default: the servers the uplink got.'));
+		o.validate = wrap(checkServer);
+
+		o = s.taboption('general', form.ListValue, 'mode', _('Mode'),
+			_('NAT44: the LAN shares the CLAT address (the usual CPE). Prefix: a dedicated IPv6 prefix per '
+				+ 'IPv4 subnet (RFC 6877 section 6.3). SIIT: stateless translator (RFC 7915).'));
+		o.value('nat44', _('NAT44 (default)'));
+		o.value('prefix', _('Prefix'));
+		o.value('siit', _('SIIT'));
+		o.default = 'nat44';
+
+		o = s.taboption('advanced', widgets.ZoneSelect, 'zone', _('Firewall zone'),
+			_('Zone of the CLAT interface; default: wan.'));
+		o.nocreate = true;
+
+		o = s.taboption('advanced', form.DynamicList, 'eam', _('Explicit address mappings'),
+			_('IPv4 prefix = IPv6 prefix of the same size (RFC 7757), e.g. 192.0.2.0/24=2001:db8:a::/120.'));
+		o.validate = wrap(checkEam);
+
+		o = s.taboption('advanced', form.Value, 'workers', _('Worker threads'),
+			_('One per TUN queue; default: one per CPU core.'));
+		o.datatype = 'range(1,64)';
+		o.placeholder = _('one per core');
+
+		return m.render();
+	}
+});

@@ -1,0 +1,133 @@
+package net.jclat.luci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * jclat's settings page, Network -> CLAT ({@code view/jclat/settings.js}, reached through the package's real
+ * menu.d entry and allowed by its real acl.d), in headless Debian chromium on the LuCI STAND-IN, whose
+ * validation runs a datatype before the option's own validate and hands that the value the datatype left,
+ * as LuCI's validation.js does. The page edits jclat's options on every interface with proto 464xlat.
+ */
+class SettingsPageOnStandInChromiumTest {
+    private static final String PAGE = "/cgi-bin/luci/admin/network/jclat";
+    private static final String LENGTH_ERROR = "A NAT64 prefix is /32, /40, /48, /56, /64 or /96 (RFC 6052), not /";
+
+    private StandInBrowser b;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(HeadlessChromium.available(), "needs Debian's chromium and chromium-driver (bin/jclat-setup"
+                + " installs them)");
+        b = new StandInBrowser(null);
+        UciStandIn uci = b.server.uci();
+        uci.section("network", "lan", "interface", Map.of("proto", "static", "ipaddr", "192.168.1.1"));
+        uci.section("network", "wan6", "interface", Map.of("proto", "dhcpv6", "device", "eth1"));
+        uci.section("network", "clat", "interface", Map.of("proto", "464xlat", "tunlink", "wan6",
+                "dns64_server", List.of("2001:db8::53")));
+        b.open(PAGE, "[data-section-id]");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Test
+    void onlyInterfacesWithProtocol464xlatAreListed() {
+        assertEquals(List.of("clat"), b.script("return Array.prototype.map.call("
+                + "document.querySelectorAll('[data-section-id]'), function(n) { return n.dataset.sectionId; });"));
+    }
+
+    @Test
+    void everyRfc6052PrefixSaves() {
+        for (String prefix : List.of("64:ff9b::/96", "2001:db8:64::/96", "2001:db8::/32", "2001:db8:100::/40",
+                "2001:db8:122::/48", "2001:db8:122:300::/56", "2001:db8:122:344::/64")) {
+            b.type("clat", "ip6prefix", prefix);
+            assertEquals("saved", b.save(), prefix);
+            assertEquals(prefix, b.server.uci().get("network", "clat", "ip6prefix"));
+        }
+        b.addToList("clat", "pref64", "64:ff9b::/96");
+        b.addToList("clat", "pref64", "2001:db8:64::/96");
+        assertEquals("saved", b.save());
+        assertEquals(List.of("64:ff9b::/96", "2001:db8:64::/96"), b.server.uci().get("network", "clat", "pref64"));
+    }
+
+    @Test
+    void aPrefixOfAnotherLengthIsRefusedWithTheReason() {
+        b.type("clat", "ip6prefix", "2001:db8::/80");
+        String result = b.save();
+        assertTrue(result.startsWith("error: Option \"NAT64 prefix\" contains an invalid input value. " + LENGTH_ERROR
+                + "80"), result);
+        assertNull(b.server.uci().get("network", "clat", "ip6prefix"));
+        // Host bits past the length and a set u octet (RFC 6052 §2.2) are refused too, as jclat refuses them.
+        b.type("clat", "ip6prefix", "2001:db8::1/96");
+        assertTrue(b.save().contains("Bits after /96 must be zero"));
+        b.type("clat", "ip6prefix", "2001:db8:0:0:ff00::/96");
+        assertTrue(b.save().contains("bits 64-71 (u octet) must be zero"));
+        // In the failover list the field being typed into holds the bad entry: Save is refused as well.
+        b.field("clat", "pref64").sendKeys("64:ff9b::/120");
+        b.type("clat", "ip6prefix", "");
+        String list = b.save();
+        assertTrue(list.startsWith("error: Option \"Failover NAT64 prefixes\"") && list.contains(LENGTH_ERROR + "120"),
+                list);
+        assertNull(b.server.uci().get("network", "clat", "pref64"));
+    }
+
+    @Test
+    void dns64ServersAreSavedUnderTheirOwnName() {
+        assertEquals(List.of("2001:db8::53"), b.script("return Array.prototype.map.call(document.querySelectorAll("
+                + "'[data-name=dns64_server] .item > input'), function(i) { return i.value; });"));
+        b.addToList("clat", "dns64_server", "[2001:db8::54]:5353");
+        b.addToList("clat", "dns64_server", "192.0.2.53");
+        assertEquals("saved", b.save());
+        assertEquals(List.of("2001:db8::53", "[2001:db8::54]:5353", "192.0.2.53"),
+                b.server.uci().get("network", "clat", "dns64_server"));
+        assertNull(b.server.uci().get("network", "clat", "dns"), "the router-wide dns option is not touched");
+        b.field("clat", "dns64_server").sendKeys("resolver.example");
+        assertTrue(b.save().contains("An IPv4 or IPv6 address, optionally with a port"));
+    }
+
+    @Test
+    void theOtherOptionsCheckWhatJclatChecks() {
+        b.type("clat", "pref64_source", "ra,ldap");
+        assertTrue(b.save().contains("Only static, ra and dns"));
+        b.type("clat", "pref64_source", "dns,static");
+        b.addToList("clat", "eam", "192.0.2.0/24=2001:db8:a::/120");
+        b.type("clat", "workers", "4");
+        assertEquals("saved", b.save());
+        assertEquals("dns,static", b.server.uci().get("network", "clat", "pref64_source"));
+        assertEquals(List.of("192.0.2.0/24=2001:db8:a::/120"), b.server.uci().get("network", "clat", "eam"));
+        b.type("clat", "workers", "65");
+        assertTrue(b.save().contains("Expecting: value between 1 and 64"));
+    }
+
+    /** The theme draws a select 210 px wide; each mode's label must fit in it beside the arrow. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theModeLabelsFitTheirField() {
+        Map<String, Object> m = (Map<String, Object>) b.script("var s = document.getElementById("
+                + "'widget.cbid.network.clat.mode'), cs = getComputedStyle(s), c = document.createElement('canvas')"
+                + ".getContext('2d'); c.font = cs.fontSize + ' ' + cs.fontFamily;"
+                + " return { room: s.clientWidth - 24, widths: Array.prototype.map.call(s.options,"
+                + " function(o) { return c.measureText(o.text).width; }), labels: Array.prototype.map.call(s.options,"
+                + " function(o) { return o.text; }) };");
+        double room = ((Number) m.get("room")).doubleValue();
+        assertTrue(room > 150, "the theme stand-in sized the select: " + room);
+        List<Number> widths = (List<Number>) m.get("widths");
+        for (int i = 0; i < widths.size(); i++) {
+            assertTrue(widths.get(i).doubleValue() <= room, m.get("labels") + " " + widths + " fit " + room);
+        }
+        assertEquals(3, widths.size());
+    }
+}
