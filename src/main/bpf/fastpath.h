@@ -245,6 +245,18 @@ static __always_inline int non_global4(__u32 be)
 		|| (a & 0xFFFFFF00) == 0xC6336400 || (a & 0xFFFFFF00) == 0xCB007100;
 }
 
+/*
+ * IPv4 addresses no router forwards, as source or destination (UnforwardableIpv4 in the core): 0/8 and 127/8
+ * (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7), 224/4 multicast and 240/4 (RFC 1112 §4, RFC 919, class E), 169.254/16
+ * (RFC 3927 §2.7). The core drops such packets; the programs leave them to it.
+ */
+static __always_inline int unforwardable4(__u32 be)
+{
+	__u32 a = bpf_ntohl(be);
+	__u32 first = a >> 24;
+	return first == 0 || first == 127 || first >= 224 || (a >> 16) == 0xA9FE;
+}
+
 /* The next IPv4 identification(s) of this CPU: the first of n consecutive values (n segments of a GSO). */
 static __always_inline __u16 next_ipv4_ids(__u32 n)
 {

@@ -107,10 +107,8 @@ int tun_egress(struct __sk_buff *skb)
 	if (proto == IPPROTO_UDP && l4[6] == 0 && l4[7] == 0)
 		return pass(dir, PASS_UDP_ZERO_CSUM); /* RFC 7915 §4.5: computed or dropped by the core */
 
-	/* Multicast/reserved and illegal sources (RFC 1812 §5.3.7) are the core's drops. */
-	__u32 src_h = bpf_ntohl(h.src), dst_h = bpf_ntohl(h.dst);
-	if ((src_h & 0xE0000000) == 0xE0000000 || (dst_h & 0xE0000000) == 0xE0000000
-	    || (src_h >> 24) == 0 || (src_h >> 24) == 127)
+	/* Addresses no router forwards are the core's drops (RFC 7915 §4.1, RFC 1812 §5.3.7, RFC 3927 §2.7). */
+	if (unforwardable4(h.src) || unforwardable4(h.dst))
 		return pass(dir, PASS_ADDRESS);
 	struct ip6 o;
 	if (map_local(c, h.src, o.src) || map_remote(c, h.dst, o.dst))

@@ -117,6 +117,9 @@ int uplink_ingress(struct __sk_buff *skb)
 	__u32 s4;
 	if (map_remote(c, h.src, &s4))
 		return pass(dir, PASS_ADDRESS);
+	/* RFC 7915 §5.1, RFC 1122 §3.2.1.3, RFC 3927 §2.7: IPv4 forms no router forwards are the core's drops. */
+	if (unforwardable4(s4) || unforwardable4(d4))
+		return pass(dir, PASS_ADDRESS);
 	/* RFC 7915 §5.1: the translator is a router; hop limit 1 gets Time Exceeded from the core. */
 	if (h.hop <= 1)
 		return pass(dir, PASS_TTL);

@@ -71,7 +71,8 @@ final class RandomPackets {
     /** A remote IPv4 address: mostly global, sometimes one RFC 6052 §3.1 keeps out of the Well-Known Prefix. */
     private int remote4() {
         return switch (r.nextInt(6)) {
-            case 0 -> pick(new int[] {0x0A000001, 0xC0A80101, 0x64400001, 0xC0000009, 0xAC100001, 0xC6336401});
+            case 0 -> pick(new int[] {0x0A000001, 0xC0A80101, 0x64400001, 0xC0000009, 0xAC100001, 0xC6336401,
+                0xA9FE0101, 0x7F000001, 0x00000001, 0xF0000001, 0xE0000001, 0xFFFFFFFF}); // incl. unforwardable
             default -> 0x5DB8D800 | r.nextInt(256); // 93.184.216.x
         };
     }

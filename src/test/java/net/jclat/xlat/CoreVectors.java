@@ -26,7 +26,8 @@ public final class CoreVectors {
             Rfc7915Section4_1Test.class, Rfc7915Section4_2Test.class, Rfc7915Section4_3Test.class,
             Rfc7915Section4_4Test.class, Rfc7915Section4_5Test.class, Rfc7915Section5_1Test.class,
             Rfc7915Section5_1_1Test.class, Rfc7915Section5_2Test.class, Rfc7915Section5_3Test.class,
-            Rfc7915Section5_4Test.class, Rfc7915Section5_5Test.class);
+            Rfc7915Section5_4Test.class, Rfc7915Section5_5Test.class, Rfc7915Section4_1And5_1ProtocolTest.class,
+            Rfc7915Section4_3And5_3InnerAddressTest.class, Rfc7915UntranslatableSourceTest.class);
 
     /** Every packet the RFC test classes translate through {@link XlatRun}. */
     public static synchronized List<Vector> rfcVectors() throws ReflectiveOperationException {
