@@ -319,7 +319,7 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Sends a request and waits for its acknowledgement; a negative one becomes an exception. */
-    private synchronized void request(NetlinkMessage m, String what) throws IOException {
+    synchronized void request(NetlinkMessage m, String what) throws IOException {
         exchange(m, what, (type, b, pos, len) -> type == NLMSG_ERROR);
     }
 

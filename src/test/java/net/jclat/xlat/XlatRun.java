@@ -26,11 +26,21 @@ final class XlatRun {
         this.counters = counters;
     }
 
+    /**
+     * Sees every (configuration, packet) the RFC tests translate, before translation: {@link CoreVectors}
+     * collects them so the kernel fast path is tested on the same vectors. Null outside that collection.
+     */
+    static volatile java.util.function.BiConsumer<XlatConfig, byte[]> observer;
+
     static XlatRun run(XlatConfig config, byte[] packet) {
         return run(new Translator(config, new Counters()), packet);
     }
 
     static XlatRun run(Translator t, byte[] packet) {
+        java.util.function.BiConsumer<XlatConfig, byte[]> o = observer;
+        if (o != null) {
+            o.accept(t.config(), packet.clone());
+        }
         ByteBuffer buf = ByteBuffer.allocateDirect(Translator.HEADROOM + packet.length + 256);
         for (int i = 0; i < buf.capacity(); i++) {
             buf.put(i, (byte) 0xA5); // garbage around the packet: nothing may read it

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * jclat kernel fast path: what both TC programs share — the config and counter maps (read by
+ * net.jclat.fastpath.FastPathConfig / FastPathCounters, so every layout here is mirrored there), the RFC 6052
+ * address format and the RFC 1071/1624 checksum arithmetic.
+ *
+ * The Java core (net.jclat.xlat) is the specification. A program takes a packet only when it can produce
+ * exactly what the core would; every other packet returns TC_ACT_OK untouched and takes the TUN path.
+ */
+#ifndef JCLAT_FASTPATH_H
+#define JCLAT_FASTPATH_H
+
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+/*
+ * Legacy-style map definitions in section "maps": jclat's own loader (FastPathObject) reads them without BTF.
+ * libbpf 1.x no longer reads this form; jclat does not use libbpf.
+ */
+struct jclat_map_def {
+	__u32 type;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries;
+	__u32 map_flags;
+};
+
+/* config flags */
+#define CFG_HAS_CLAT       (1u << 0) /* nat44: one CLAT IPv4 address <-> one CLAT IPv6 address */
+#define CFG_HAS_DEDICATED  (1u << 1) /* prefix mode: an IPv4 prefix embedded (RFC 6052) in an IPv6 prefix */
+#define CFG_IGNORE_TOS     (1u << 2) /* IPv6 traffic class 0 instead of the TOS (RFC 7915 §4.1) */
+#define CFG_WKP_RULE       (1u << 3) /* RFC 6052 §3.1: no non-global IPv4 in 64:ff9b::/96 */
+#define CFG_UPLINK_NEIGH   (1u << 4) /* uplink has a link layer: bpf_redirect_neigh (else plain redirect) */
+
+/*
+ * The one configuration value, key 0 of a BPF_F_NO_PREALLOC hash map. A user-space update of a hash element
+ * links a newly allocated element and frees the old one only after an RCU grace period, so a program (which
+ * runs under RCU) sees the old value or the new one, never a mix: the whole configuration is swapped
+ * atomically by one BPF_MAP_UPDATE_ELEM. (An array value is updated in place by memcpy; a preallocated hash
+ * recycles the old element at once.) No element: every packet passes.
+ */
+struct clat_config {
+	__u32 flags;
+	__u32 tun_ifindex;
+	__u32 uplink_ifindex;
+	__u16 ipv4_mtu;        /* next-hop MTU on the IPv4 side (XlatConfig.ipv4Mtu) */
+	__u16 ipv6_mtu;        /* next-hop MTU on the IPv6 side: min(XlatConfig.ipv6Mtu, the uplink's MTU) */
+	__u16 lowest_ipv6_mtu; /* DF=0 packets above this take the TUN path, which fragments (RFC 7915 §4.1) */
+	__u8 pref64_len;       /* 32, 40, 48, 56, 64 or 96 */
+	__u8 dedicated6_len;   /* the same lengths, for the dedicated prefix */
+	__u8 dedicated4_len;   /* 0..32 */
+	__u8 tun_l2_len;       /* bytes before the IP header on the TUN: 0 (BPF_PROG_TEST_RUN feeds 14) */
+	__u8 uplink_l2_len;    /* 14 on Ethernet, 0 on a raw-IP uplink */
+	__u8 pad;
+	__u8 pref64[16];
+	__u8 clat6[16];
+	__u8 dedicated6[16];
+	__u32 clat4;           /* network byte order */
+	__u32 dedicated4;      /* network byte order, host bits zero */
+};
+
+/* Counters: per-CPU u64, index = direction * CNT_PER_DIR + slot. */
+#define DIR_6TO4 0 /* uplink ingress */
+#define DIR_4TO6 1 /* TUN egress */
+#define CNT_PER_DIR 16
+enum counter_slot {
+	CNT_PACKETS = 0,     /* translated and redirected (a super-packet counts as its segments) */
+	CNT_BYTES,           /* their bytes as translated, each segment's headers counted (as on the wire) */
+	PASS_NO_CONFIG,      /* the loader has written no configuration */
+	PASS_NOT_IP,         /* another protocol, or a version nibble that disagrees */
+	PASS_MALFORMED,      /* length fields, IPv4 header checksum */
+	PASS_OPTIONS,        /* IPv4 options, IPv6 extension headers (incl. fragment headers) */
+	PASS_FRAGMENT,       /* an IPv4 fragment */
+	PASS_PROTOCOL,       /* not TCP, UDP or ICMP echo (ICMP errors, other ICMP, other protocols) */
+	PASS_UDP_ZERO_CSUM,  /* UDP without checksum (RFC 7915 §4.5) */
+	PASS_ADDRESS,        /* an address outside the mapping, multicast, non-global with the WKP */
+	PASS_TTL,            /* TTL / hop limit would expire (the TUN path answers Time Exceeded) */
+	PASS_TOO_BIG,        /* above an MTU: ICMP error or fragmentation on the TUN path */
+	PASS_GSO,            /* a super-packet the program does not take (only TCP ones are taken) */
+	PASS_HELPER,         /* bpf_skb_change_proto refused: packet untouched */
+	SHOT_HELPER,         /* a helper failed after the packet was changed: dropped */
+	CNT_SUPER_PACKETS,   /* GSO/GRO super-packets among the translated ones (each counted once) */
+	CNT_SLOTS
+};
+#define CNT_ENTRIES (2 * CNT_PER_DIR)
+
+#define IPV4_ID_ENTRIES 1
+
+struct jclat_map_def config SEC("maps") = {
+	.type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = sizeof(struct clat_config),
+	.max_entries = 1, .map_flags = BPF_F_NO_PREALLOC,
+};
+struct jclat_map_def counters SEC("maps") = {
+	.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = 4, .value_size = 8, .max_entries = CNT_ENTRIES,
+};
+/* IPv4 identification of translated packets: a counter per CPU, as the core keeps one per worker. */
+struct jclat_map_def ipv4_ids SEC("maps") = {
+	.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = 4, .value_size = 4, .max_entries = IPV4_ID_ENTRIES,
+};
+
+static __always_inline const struct clat_config *get_config(void)
+{
+	__u32 key = 0;
+	return bpf_map_lookup_elem(&config, &key);
+}
+
+static __always_inline void count(int dir, int slot, __u64 n)
+{
+	__u32 key = dir * CNT_PER_DIR + slot;
+	__u64 *v = bpf_map_lookup_elem(&counters, &key);
+	if (v)
+		*v += n;
+}
+
+static __always_inline int pass(int dir, int slot)
+{
+	count(dir, slot, 1);
+	return TC_ACT_OK;
+}
+
+/* ---- RFC 1071 / RFC 1624 --------------------------------------------------------------------------- */
+
+static __always_inline __u32 fold(__u64 s)
+{
+	s = (s & 0xffffffffULL) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u32)s;
+}
+
+/* Sum of a 16-byte address as 16-bit big-endian words. */
+static __always_inline __u64 sum16(const __u8 *a)
+{
+	__u64 s = 0;
+#pragma unroll
+	for (int i = 0; i < 16; i += 2)
+		s += (__u32)a[i] << 8 | a[i + 1];
+	return s;
+}
+
+static __always_inline __u64 sum4(__u32 be)
+{
+	__u32 h = bpf_ntohl(be);
+	return (h >> 16) + (h & 0xffff);
+}
+
+/*
+ * The difference to hand bpf_l4_csum_replace (size 0): it computes ~(diff + ~HC), RFC 1624 eqn. 3 with
+ * diff = ~m + m', the same arithmetic as Checksum.adjust in the core. The kernel sums 16-bit words as they lie
+ * in memory, so the big-endian sum computed here is handed over in network order (a one's-complement sum is
+ * the same under a byte swap, RFC 1071 §2(B)).
+ */
+static __always_inline __u32 csum_diff(__u64 old_sum, __u64 new_sum)
+{
+	return bpf_htons((__u16)fold((~fold(old_sum) & 0xffff) + fold(new_sum)));
+}
+
+/* ---- RFC 6052 §2.2 address format -------------------------------------------------------------------- */
+
+/* True when the first len/8 bytes of a equal those of prefix (suffix and u octet are not checked, §2.2). */
+static __always_inline int in_prefix(const __u8 *a, const __u8 *prefix, __u32 len)
+{
+	int n = len / 8;
+#pragma unroll
+	for (int i = 0; i < 16; i++)
+		if (i < n && a[i] != prefix[i])
+			return 0;
+	return 1;
+}
+
+/* The IPv4 address (network order) embedded at the RFC 6052 position for a prefix of len bits. */
+static __always_inline int extract4(const __u8 *a, __u32 len, __u32 *out)
+{
+	__u8 b[4];
+	switch (len) {
+	case 32: b[0] = a[4]; b[1] = a[5]; b[2] = a[6]; b[3] = a[7]; break;
+	case 40: b[0] = a[5]; b[1] = a[6]; b[2] = a[7]; b[3] = a[9]; break;
+	case 48: b[0] = a[6]; b[1] = a[7]; b[2] = a[9]; b[3] = a[10]; break;
+	case 56: b[0] = a[7]; b[1] = a[9]; b[2] = a[10]; b[3] = a[11]; break;
+	case 64: b[0] = a[9]; b[1] = a[10]; b[2] = a[11]; b[3] = a[12]; break;
+	case 96: b[0] = a[12]; b[1] = a[13]; b[2] = a[14]; b[3] = a[15]; break;
+	default: return -1;
+	}
+	__builtin_memcpy(out, b, 4);
+	return 0;
+}
+
+/* out = prefix (first len/8 bytes), the IPv4 address at its RFC 6052 position, u octet and suffix zero. */
+static __always_inline int embed4(__u8 *out, const __u8 *prefix, __u32 len, __u32 v4)
+{
+	__u8 b[4];
+	__builtin_memcpy(b, &v4, 4);
+#pragma unroll
+	for (int i = 0; i < 16; i++)
+		out[i] = i < (int)(len / 8) ? prefix[i] : 0;
+	switch (len) {
+	case 32: out[4] = b[0]; out[5] = b[1]; out[6] = b[2]; out[7] = b[3]; break;
+	case 40: out[5] = b[0]; out[6] = b[1]; out[7] = b[2]; out[9] = b[3]; break;
+	case 48: out[6] = b[0]; out[7] = b[1]; out[9] = b[2]; out[10] = b[3]; break;
+	case 56: out[7] = b[0]; out[9] = b[1]; out[10] = b[2]; out[11] = b[3]; break;
+	case 64: out[9] = b[0]; out[10] = b[1]; out[11] = b[2]; out[12] = b[3]; break;
+	case 96: out[12] = b[0]; out[13] = b[1]; out[14] = b[2]; out[15] = b[3]; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static __always_inline int in_prefix4(__u32 a_be, __u32 prefix_be, __u32 len)
+{
+	__u32 mask = len == 0 ? 0 : len >= 32 ? 0xffffffffu : ~(0xffffffffu >> len);
+	return (bpf_ntohl(a_be) & mask) == bpf_ntohl(prefix_be);
+}
+
+static __always_inline int same16(const __u8 *a, const __u8 *b)
+{
+#pragma unroll
+	for (int i = 0; i < 16; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * RFC 6052 §3.1: addresses that are not globally reachable (IANA special-purpose registry, multicast,
+ * reserved) must not be represented with the Well-Known Prefix. The same list as NonGlobalIpv4 in the core.
+ */
+static __always_inline int non_global4(__u32 be)
+{
+	__u32 a = bpf_ntohl(be);
+	__u32 first = a >> 24;
+	if (first == 0 || first == 10 || first == 127 || first >= 224)
+		return 1;
+	if (a == 0xC0000009 || a == 0xC000000A)
+		return 0; /* 192.0.0.9, 192.0.0.10: globally reachable anycast */
+	return (a & 0xFFC00000) == 0x64400000 || (a & 0xFFFF0000) == 0xA9FE0000
+		|| (a & 0xFFF00000) == 0xAC100000 || (a & 0xFFFFFF00) == 0xC0000000
+		|| (a & 0xFFFFFF00) == 0xC0000200 || (a & 0xFFFFFF00) == 0xC0586300
+		|| (a & 0xFFFF0000) == 0xC0A80000 || (a & 0xFFFE0000) == 0xC6120000
+		|| (a & 0xFFFFFF00) == 0xC6336400 || (a & 0xFFFFFF00) == 0xCB007100;
+}
+
+/*
+ * IPv4 addresses no router forwards, as source or destination (UnforwardableIpv4 in the core): 0/8 and 127/8
+ * (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7), 224/4 multicast and 240/4 (RFC 1112 §4, RFC 919, class E), 169.254/16
+ * (RFC 3927 §2.7). The core drops such packets; the programs leave them to it.
+ */
+static __always_inline int unforwardable4(__u32 be)
+{
+	__u32 a = bpf_ntohl(be);
+	__u32 first = a >> 24;
+	return first == 0 || first == 127 || first >= 224 || (a >> 16) == 0xA9FE;
+}
+
+/* The next IPv4 identification(s) of this CPU: the first of n consecutive values (n segments of a GSO). */
+static __always_inline __u16 next_ipv4_ids(__u32 n)
+{
+	__u32 key = 0;
+	__u32 *v = bpf_map_lookup_elem(&ipv4_ids, &key);
+	if (!v)
+		return 0;
+	__u32 first = (*v + 1) & 0xffff;
+	*v = (*v + n) & 0xffff;
+	return (__u16)first;
+}
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#endif

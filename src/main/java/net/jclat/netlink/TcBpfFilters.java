@@ -1,0 +1,97 @@
+package net.jclat.netlink;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * eBPF programs on a device's ingress or egress the classic way — a clsact qdisc with a cls_bpf filter in
+ * direct-action mode (linux/pkt_cls.h, net/sched/cls_bpf.c) — for kernels without TCX (before 6.6, such as
+ * OpenWrt's 5.15, where it needs kmod-sched-core and kmod-sched-bpf). Unlike a TCX link the filter outlives
+ * the process, so jclat's filter sits at a fixed priority and handle: attaching again (after a kill -9)
+ * replaces a leftover in one step, and {@link #detach} removes it without knowing what was loaded.
+ */
+public final class TcBpfFilters {
+    private static final int RTM_NEWQDISC = 36;
+    private static final int RTM_NEWTFILTER = 44;
+    private static final int RTM_DELTFILTER = 45;
+    private static final int TCA_KIND = 1;
+    private static final int TCA_OPTIONS = 2;
+    private static final int TCA_BPF_FD = 6;
+    private static final int TCA_BPF_NAME = 7;
+    private static final int TCA_BPF_FLAGS = 8;
+    private static final int TCA_BPF_FLAG_ACT_DIRECT = 1;
+    private static final int TC_H_CLSACT = 0xFFFFFFF1;
+    private static final int CLSACT_HANDLE = 0xFFFF0000;
+    private static final int PARENT_INGRESS = 0xFFFFFFF2;
+    private static final int PARENT_EGRESS = 0xFFFFFFF3;
+    private static final int ETH_P_ALL = 0x0003;
+    /** jclat's filter priority on both hooks ("jc"); another program's filters keep theirs. */
+    public static final int PRIORITY = 0x6a63;
+    private static final int HANDLE = 1;
+
+    private final RtNetlink nl;
+
+    public TcBpfFilters(RtNetlink nl) {
+        this.nl = nl;
+    }
+
+    /**
+     * Attaches the program, replacing jclat's filter there if one is left over; adds the clsact qdisc first
+     * if the device has none.
+     */
+    public void attach(int ifIndex, boolean ingress, int progFd, String name) throws IOException {
+        NetlinkMessage q = tcmsg(RTM_NEWQDISC, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, ifIndex,
+                CLSACT_HANDLE, TC_H_CLSACT, 0).attr(TCA_KIND, cString("clsact"));
+        try {
+            nl.request(q, "adding the clsact qdisc to interface " + ifIndex);
+        } catch (NetlinkException e) {
+            if (e.errno() != NetlinkException.EEXIST) {
+                throw e;
+            }
+        }
+        NetlinkMessage f = filter(RTM_NEWTFILTER, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE,
+                ifIndex, ingress)
+                .beginNested(TCA_OPTIONS)
+                .attrU32(TCA_BPF_FD, progFd)
+                .attr(TCA_BPF_NAME, cString(name))
+                .attrU32(TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT)
+                .endNested();
+        nl.request(f, "attaching " + name + " to the " + (ingress ? "ingress" : "egress") + " of interface " + ifIndex);
+    }
+
+    /** Removes jclat's filter from the hook; true if there was one. The clsact qdisc stays (others may use it). */
+    public boolean detach(int ifIndex, boolean ingress) throws IOException {
+        try {
+            nl.request(filter(RTM_DELTFILTER, 0, ifIndex, ingress), "removing jclat's filter from interface "
+                    + ifIndex);
+            return true;
+        } catch (NetlinkException e) {
+            if (e.errno() == NetlinkException.ENOENT || e.errno() == 22) { // no filter, or no clsact at all
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static NetlinkMessage filter(int type, int flags, int ifIndex, boolean ingress) {
+        // tcm_info: priority in the upper 16 bits, the protocol (network order) in the lower.
+        int protocol = Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ALL));
+        if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN) {
+            protocol = ETH_P_ALL;
+        }
+        return tcmsg(type, flags, ifIndex, HANDLE, ingress ? PARENT_INGRESS : PARENT_EGRESS,
+                PRIORITY << 16 | protocol).attr(TCA_KIND, cString("bpf"));
+    }
+
+    /** struct tcmsg: family, pad, ifindex, handle, parent, info. */
+    private static NetlinkMessage tcmsg(int type, int flags, int ifIndex, int handle, int parent, int info) {
+        return new NetlinkMessage(type, flags).u8(0).u8(0).u16(0).u32(ifIndex).u32(handle).u32(parent).u32(info);
+    }
+
+    private static byte[] cString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        byte[] z = new byte[b.length + 1];
+        System.arraycopy(b, 0, z, 0, b.length);
+        return z;
+    }
+}
