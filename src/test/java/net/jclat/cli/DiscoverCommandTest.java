@@ -105,7 +105,7 @@ class DiscoverCommandTest {
                 ExecutorService pool = Executors.newSingleThreadExecutor();
                 try {
                     Future<Run> run = pool.submit(() -> discover("--dns", "127.0.0.1:" + u.port, "--uplink", uplink,
-                            "--ra-wait", "2", "--json"));
+                            "--ra-wait", "5", "--json")); // scapy starts slowly on a busy machine
                     Thread.sleep(700);
                     // PREF64 for 2001:db8:aa::/64 (PLC 1), 1800 s.
                     RouterAdvertisements.sendPref64(rtr, "eth0", "2001:db8:aa::/64", 1, 1800);
