@@ -88,6 +88,7 @@ public final class PcapTranslation {
             case TRANSLATED -> "translated";
             case ICMP_ERROR -> "icmp-error";
             case DROPPED -> "dropped:" + t.lastDrop().label();
+            case HELD -> "held-for-reassembly";
         };
     }
 }
