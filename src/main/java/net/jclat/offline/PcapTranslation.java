@@ -11,6 +11,7 @@ import net.jclat.pcap.PcapPacket;
 import net.jclat.pcap.PcapReader;
 import net.jclat.pcap.PcapWriter;
 import net.jclat.xlat.Counters;
+import net.jclat.xlat.ReassemblyLimits;
 import net.jclat.xlat.Translator;
 import net.jclat.xlat.Verdict;
 import net.jclat.xlat.XlatConfig;
@@ -37,7 +38,10 @@ public final class PcapTranslation {
      */
     public Result run(Path in, Path out, PrintStream explain) throws IOException {
         Counters counters = new Counters();
-        Translator translator = new Translator(config, counters);
+        // The capture's own clock: ICMP fragments time out in reassembly as they would have in the daemon, whose
+        // workers have the same limits (the rate limit, which would also read it, is off offline).
+        long[] now = {0};
+        Translator translator = new Translator(config, counters, () -> now[0], ReassemblyLimits.DEFAULT);
         ByteBuffer work = ByteBuffer.allocateDirect(Translator.HEADROOM + PcapReader.MAX_RECORD_BYTES);
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".jclat-", ".pcap.tmp");
         int index = 0;
@@ -47,6 +51,7 @@ public final class PcapTranslation {
             while ((packet = reader.next()) != null) {
                 index++;
                 long ts = packet.timestampNanos();
+                now[0] = ts;
                 byte[] data = packet.data();
                 work.clear();
                 work.put(Translator.HEADROOM, data);

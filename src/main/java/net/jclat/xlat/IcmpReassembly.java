@@ -66,6 +66,23 @@ final class IcmpReassembly {
         gauges();
     }
 
+    /**
+     * The datapath stops: whatever is held will never complete, so it is counted as timed out now, and the
+     * buffer is let go (a new datapath's workers allocate their own).
+     */
+    void releaseAll() {
+        if (buffer == null) {
+            return;
+        }
+        for (int s; (s = buffer.occupied()) >= 0; ) {
+            dropHeld(s, Drop.REASSEMBLY_TIMEOUT);
+            buffer.release(s);
+        }
+        buffer = null;
+        t.counters.set(Counters.REASSEMBLY_DATAGRAMS, 0);
+        t.counters.set(Counters.REASSEMBLY_BUFFER_BYTES, 0);
+    }
+
     private ReassemblyBuffer buffer(long now) {
         if (buffer == null) {
             buffer = new ReassemblyBuffer(limits); // once per worker, on its first fragmented ICMP

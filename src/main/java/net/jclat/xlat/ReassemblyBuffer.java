@@ -138,6 +138,16 @@ final class ReassemblyBuffer {
         return -1;
     }
 
+    /** Some slot in use (or discarded and waiting), or -1. */
+    int occupied() {
+        for (int s = 0; s < slots && inUse > 0; s++) {
+            if (state[s] != FREE) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Takes one fragment: {@code len} payload bytes at {@code b[dataAt..]}, {@code offset} bytes into the
      * datagram, {@code more} its MF / M flag; for the first fragment (offset 0) also its header,

@@ -132,6 +132,14 @@ public final class Translator {
         reassembly.expire(clock.getAsLong());
     }
 
+    /**
+     * For a translator that will translate no more (its worker stopped): held ICMP fragments are counted as
+     * timed out and the reassembly buffer is let go, so summed gauges do not keep a retired worker's.
+     */
+    public void releaseFragments() {
+        reassembly.releaseAll();
+    }
+
     /** Why the last packet was dropped, or null if it was not. */
     public Drop lastDrop() {
         return lastDrop;
