@@ -343,4 +343,17 @@ class FragmentedIcmpReassemblyTest {
         assertEquals(Verdict.ICMP_ERROR, v);
         assertEquals(3, f.counters.dropped(Drop.WKP_NON_GLOBAL), "each fragment counts the datagram's drop");
     }
+
+    @Test
+    void aStoppedTranslatorCountsWhatItHeldAsTimedOutAndLetsItsBufferGo() {
+        List<byte[]> pieces = WirePackets.fragment4(echo4(0x1111, 3000), 1480);
+        Feed f = new Feed();
+        f.send(pieces.get(0));
+        f.send(pieces.get(1));
+        f.t.releaseFragments();
+        assertEquals(2, f.counters.dropped(Drop.REASSEMBLY_TIMEOUT));
+        assertEquals(0, f.counters.get(Counters.REASSEMBLY_BUFFER_BYTES), "a retired worker's buffer is not summed");
+        assertEquals(0, f.counters.get(Counters.REASSEMBLY_DATAGRAMS));
+        f.assertAccounting();
+    }
 }
