@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import net.jclat.offline.PcapTranslation;
+import net.jclat.xlat.Counters;
 import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.Drop;
 import net.jclat.xlat.EamEntry;
@@ -123,6 +124,11 @@ final class TranslateCommand {
             if (n > 0) {
                 s.append(", ").append(n).append(" dropped:").append(d.label());
             }
+        }
+        long held = r.counters().get(Counters.REASSEMBLY_PENDING_4TO6) + r.counters().get(
+                Counters.REASSEMBLY_PENDING_6TO4);
+        if (held > 0) {
+            s.append(", ").append(held).append(" ICMP fragments held (their datagrams never completed)");
         }
         return s.toString();
     }

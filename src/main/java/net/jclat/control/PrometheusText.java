@@ -73,7 +73,10 @@ public final class PrometheusText {
         perDirection("jclat_output_bytes_total", "Bytes written to the TUN after translation",
                 c[Counters.OUT6_BYTES], c[Counters.OUT4_BYTES]);
         perDirection("jclat_translated_packets_total", "Input packets that were translated (input = translated +"
-                + " dropped)", c[Counters.TRANSLATED_4TO6], c[Counters.TRANSLATED_6TO4]);
+                + " dropped + reassembly pending)", c[Counters.TRANSLATED_4TO6], c[Counters.TRANSLATED_6TO4]);
+        family("jclat_reassembly_pending_fragments", "gauge", "ICMP fragments held for reassembly now, by direction");
+        sample("jclat_reassembly_pending_fragments", labels("direction", "4to6"), c[Counters.REASSEMBLY_PENDING_4TO6]);
+        sample("jclat_reassembly_pending_fragments", labels("direction", "6to4"), c[Counters.REASSEMBLY_PENDING_6TO4]);
 
         family("jclat_worker_input_packets_total", "counter", "Packets each worker read from its TUN queue, both"
                 + " directions (with cpu_steering=\"cpu\" the queue of the CPUs in the status' worker_cpus)");
@@ -93,6 +96,12 @@ public final class PrometheusText {
                 c[Counters.ICMP_ERRORS_RATE_LIMITED]);
         counter("jclat_fragments_made_total", "IPv6 fragments made from IPv4 packets with DF clear (RFC 7915"
                 + " section 4)", c[Counters.FRAGMENTS_MADE]);
+        counter("jclat_reassembled_datagrams_total", "Fragmented ICMP datagrams reassembled and translated whole"
+                + " (RFC 7915 sections 4.2 and 5.2)", c[Counters.REASSEMBLED]);
+        gauge("jclat_reassembly_datagrams", "Datagrams in the workers' ICMP reassembly buffers now",
+                c[Counters.REASSEMBLY_DATAGRAMS]);
+        gauge("jclat_reassembly_buffer_bytes", "Bytes of the workers' ICMP reassembly buffers (fixed once allocated)",
+                c[Counters.REASSEMBLY_BUFFER_BYTES]);
         counter("jclat_hairpinned_packets_total", "Packets hairpinned between two EAM addresses (RFC 7757 section"
                 + " 4.2)", c[Counters.HAIRPINNED]);
     }

@@ -62,6 +62,11 @@ final class StatusFile {
         counter(j, "gso_translated_whole", counters[Counters.GSO_TRANSLATED_WHOLE]);
         counter(j, "gso_segmented", counters[Counters.GSO_SEGMENTED]);
         counter(j, "udp_coalesced", counters[Counters.UDP_COALESCED]);
+        counter(j, "reassembled", counters[Counters.REASSEMBLED]);
+        counter(j, "reassembly_pending_4to6", counters[Counters.REASSEMBLY_PENDING_4TO6]);
+        counter(j, "reassembly_pending_6to4", counters[Counters.REASSEMBLY_PENDING_6TO4]);
+        counter(j, "reassembly_datagrams", counters[Counters.REASSEMBLY_DATAGRAMS]);
+        counter(j, "reassembly_buffer_bytes", counters[Counters.REASSEMBLY_BUFFER_BYTES]);
         j.setLength(j.length() - 1);
         j.append("},\"drops\":{");
         boolean any = false;

@@ -39,6 +39,10 @@ final class StatusText {
                 + c[Counters.TRANSLATED_6TO4] + " translated, " + c[Counters.DROPPED_6TO4] + " dropped");
         line(t, "ICMP errors", c[Counters.ICMP4_ERRORS_SENT] + " ICMPv4 + " + c[Counters.ICMP6_ERRORS_SENT]
                 + " ICMPv6 sent, " + c[Counters.ICMP_ERRORS_RATE_LIMITED] + " rate-limited");
+        line(t, "ICMP reassembly", c[Counters.REASSEMBLED] + " datagrams reassembled, "
+                + (c[Counters.REASSEMBLY_PENDING_4TO6] + c[Counters.REASSEMBLY_PENDING_6TO4]) + " fragments pending in "
+                + c[Counters.REASSEMBLY_DATAGRAMS] + " datagrams, buffer " + c[Counters.REASSEMBLY_BUFFER_BYTES]
+                + " bytes");
         StringBuilder drops = new StringBuilder();
         for (Drop d : Drop.values()) {
             long n = c[Counters.dropIndex(d)];

@@ -8,6 +8,7 @@ import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
+import net.jclat.xlat.ReassemblyLimits;
 import net.jclat.xlat.XlatConfig;
 import org.tinylog.Logger;
 
@@ -23,6 +24,8 @@ public final class Datapath implements AutoCloseable {
      * releases them), to measure what releasing brings.
      */
     private static final boolean ELASTIC_PINNING = !"false".equals(System.getProperty("jclat.elastic-pinning"));
+    /** Each worker's own ICMP reassembly bounds (docs/security.md says what they cost and what a flood does). */
+    static final ReassemblyLimits REASSEMBLY = ReassemblyLimits.DEFAULT;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
@@ -36,7 +39,7 @@ public final class Datapath implements AutoCloseable {
     public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
         BitSet anywhere = ELASTIC_PINNING ? union(pins) : null; // the queues' CPUs are all the process may use
         for (TunQueue q : tun.queues()) {
-            Worker w = new Worker(q, config, tun.vnetHeader());
+            Worker w = new Worker(q, config, tun.vnetHeader(), REASSEMBLY);
             if (!pins.isEmpty()) {
                 BitSet mine = pins.get(q.index());
                 w.pinTo(new ElasticAffinity(q.index(), mine, anywhere == null ? mine : anywhere, System.nanoTime()));
@@ -135,5 +138,7 @@ public final class Datapath implements AutoCloseable {
         for (Thread t : all) {
             t.join(2000);
         }
+        // The workers have stopped: what they hold for reassembly never completes (counted as timed out).
+        workers.forEach(w -> w.translator().releaseFragments());
     }
 }

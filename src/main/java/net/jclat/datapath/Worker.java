@@ -6,6 +6,7 @@ import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.PacketSink;
+import net.jclat.xlat.ReassemblyLimits;
 import net.jclat.xlat.Translator;
 import net.jclat.xlat.UdpCoalescer;
 import net.jclat.xlat.XlatConfig;
@@ -38,14 +39,18 @@ public final class Worker implements Runnable {
     private long writeErrors;
 
     public Worker(TunQueue queue, XlatConfig config) {
-        this(queue, config, false);
+        this(queue, config, false, ReassemblyLimits.DEFAULT);
     }
 
-    /** @param vnetHeader the queue's packets start with a virtio-net header (offload on) */
-    public Worker(TunQueue queue, XlatConfig config, boolean vnetHeader) {
+    /**
+     * @param vnetHeader the queue's packets start with a virtio-net header (offload on)
+     * @param reassembly bounds of this worker's own ICMP reassembly buffer (fragments of one datagram reach
+     *                   one queue: {@code SteeringProgram} steers fragments by address)
+     */
+    public Worker(TunQueue queue, XlatConfig config, boolean vnetHeader, ReassemblyLimits reassembly) {
         this.queue = queue;
         this.vnetHeader = vnetHeader;
-        this.translator = new Translator(config, new Counters());
+        this.translator = new Translator(config, new Counters(), System::nanoTime, reassembly);
         this.coalescer = new UdpCoalescer(translator.counters());
         this.next = vnetHeader ? ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET) : null;
     }
@@ -71,6 +76,8 @@ public final class Worker implements Runnable {
                     n = queue.read(buf, Translator.HEADROOM, buf.capacity());
                 }
                 if (n == 0) {
+                    // Idle: ICMP fragments whose datagram never completed are dropped once their timeout passed.
+                    translator.expireFragments();
                     if (pin == null) {
                         queue.awaitReadable(IDLE_POLL_MILLIS);
                     } else {
@@ -90,8 +97,13 @@ public final class Worker implements Runnable {
                 pause();
                 continue;
             }
-            if (pin != null && (++reads & 63) == 0) {
-                pin.check(System.nanoTime());
+            if ((++reads & 63) == 0) {
+                if (pin != null) {
+                    pin.check(System.nanoTime());
+                }
+                if ((reads & 4095) == 0) {
+                    translator.expireFragments(); // under load too, without a clock read per packet
+                }
             }
             if (!vnetHeader) {
                 translator.translate(buf, Translator.HEADROOM, n, writeBack);

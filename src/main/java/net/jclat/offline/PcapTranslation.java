@@ -11,6 +11,7 @@ import net.jclat.pcap.PcapPacket;
 import net.jclat.pcap.PcapReader;
 import net.jclat.pcap.PcapWriter;
 import net.jclat.xlat.Counters;
+import net.jclat.xlat.ReassemblyLimits;
 import net.jclat.xlat.Translator;
 import net.jclat.xlat.Verdict;
 import net.jclat.xlat.XlatConfig;
@@ -37,9 +38,10 @@ public final class PcapTranslation {
      */
     public Result run(Path in, Path out, PrintStream explain) throws IOException {
         Counters counters = new Counters();
-        // The rate limit of ICMP errors (if any) runs on the capture's timestamps, not the reading speed.
+        // The capture's own clock: ICMP fragments time out in reassembly as they would have in the daemon, whose
+        // workers have the same limits, and the rate limit of ICMP errors (if on) runs on it too.
         long[] now = {0};
-        Translator translator = new Translator(config, counters, () -> now[0]);
+        Translator translator = new Translator(config, counters, () -> now[0], ReassemblyLimits.DEFAULT);
         ByteBuffer work = ByteBuffer.allocateDirect(Translator.HEADROOM + PcapReader.MAX_RECORD_BYTES);
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".jclat-", ".pcap.tmp");
         int index = 0;
@@ -91,6 +93,7 @@ public final class PcapTranslation {
             case TRANSLATED -> "translated";
             case ICMP_ERROR -> "icmp-error";
             case DROPPED -> "dropped:" + t.lastDrop().label();
+            case HELD -> "held-for-reassembly";
         };
     }
 }

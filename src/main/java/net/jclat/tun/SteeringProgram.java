@@ -15,8 +15,11 @@ import java.util.Map;
  * <p>A TCP packet goes by its flow: a hash of addresses and ports. A TCP sender transmits both from its process
  * and from the softirq that receives its ACKs, often on two CPUs; steering its segments by CPU would spread one
  * flow over two queues and reorder it (measured: ~40 000 retransmitted segments in 4 s of iperf3, against ~600
- * by flow). Everything else — ICMP, UDP, fragments' later pieces, IPv6 with extension headers before TCP — goes
- * to the queue of the CPU it is on, {@code bpf_get_smp_processor_id()}, whose worker is pinned there: no
+ * by flow). A fragment (IPv4 MF or offset, IPv6 with a Fragment Header right after the fixed header) goes by its
+ * addresses: the fragments of one datagram may be forwarded on different CPUs (a sender that migrates between
+ * them, a NIC that spreads them), and ICMP is reassembled by one worker, which must see them all. Everything
+ * else — ICMP, UDP, IPv6 with extension headers before TCP or a Fragment Header — goes to the queue of the CPU
+ * it is on, {@code bpf_get_smp_processor_id()}, whose worker is pinned there: no
  * wake-up on another CPU (ping RTT). A UDP flow changes CPU only when its sending process migrates.
  *
  * <p>Packets start at the IP header (an IFF_TUN device has no link-layer header), read with the socket-filter
@@ -25,6 +28,7 @@ import java.util.Map;
 final class SteeringProgram {
     private static final int BPF_FUNC_GET_SMP_PROCESSOR_ID = 8;
     private static final int TCP = 6;
+    private static final int FRAGMENT = 44;
     /** An odd multiplier with well-mixed bits (the 32-bit integer hash of Thomas Mueller's family). */
     private static final int MIX = 0x45d9f3b;
 
@@ -74,15 +78,15 @@ final class SteeringProgram {
         p.jump(JMP_JA, 0, 0, "by-cpu");
 
         p.label("ipv4");
-        p.op(LD_ABS_B, 0, 0, 9); // protocol
-        p.jump(JMP_JNE_K, R0, TCP, "by-cpu");
         p.op(LD_ABS_W, 0, 0, 12); // source address
         p.op(ALU64_MOV_X, R7, R0, 0);
         p.op(LD_ABS_W, 0, 0, 16); // destination address
         p.op(ALU64_XOR_X, R7, R0, 0);
         p.op(LD_ABS_H, 0, 0, 6); // flags and fragment offset
-        p.op(ALU64_AND_K, R0, 0, 0x3fff); // MF or an offset: a fragment, whose later pieces have no ports
+        p.op(ALU64_AND_K, R0, 0, 0x3fff); // MF or an offset: a fragment, which goes by its addresses
         p.jump(JMP_JNE_K, R0, 0, "mix");
+        p.op(LD_ABS_B, 0, 0, 9); // protocol
+        p.jump(JMP_JNE_K, R0, TCP, "by-cpu");
         p.op(LD_ABS_B, 0, 0, 0);
         p.op(ALU64_AND_K, R0, 0, 0xf);
         p.op(ALU64_LSH_K, R0, 0, 2); // header length in bytes
@@ -92,14 +96,18 @@ final class SteeringProgram {
         p.jump(JMP_JA, 0, 0, "mix");
 
         p.label("ipv6");
-        p.op(LD_ABS_B, 0, 0, 6); // next header: TCP right after the fixed header only
-        p.jump(JMP_JNE_K, R0, TCP, "by-cpu");
+        p.op(LD_ABS_B, 0, 0, 6); // next header: a Fragment Header or TCP right after the fixed header
+        p.op(ALU64_MOV_X, R8, R0, 0);
         p.op(LD_ABS_W, 0, 0, 8);
         p.op(ALU64_MOV_X, R7, R0, 0);
-        for (int at = 12; at <= 40; at += 4) { // the rest of both addresses, then the ports
+        for (int at = 12; at <= 36; at += 4) { // the rest of both addresses
             p.op(LD_ABS_W, 0, 0, at);
             p.op(ALU64_XOR_X, R7, R0, 0);
         }
+        p.jump(JMP_JEQ_K, R8, FRAGMENT, "mix");
+        p.jump(JMP_JNE_K, R8, TCP, "by-cpu");
+        p.op(LD_ABS_W, 0, 0, 40); // the ports
+        p.op(ALU64_XOR_X, R7, R0, 0);
 
         p.label("mix"); // h ^= h >> 16; h *= MIX; h ^= h >> 16 (32 bits)
         p.op(ALU32_MOV_X, R0, R7, 0);

@@ -34,13 +34,29 @@ public final class Counters {
      * TUN one by one, translated and written as one, counted once under IN4/IN6 and OUT6/OUT4.
      */
     public static final int UDP_COALESCED = 19;
-    private static final int DROP_BASE = 20;
+    /**
+     * Gauges: ICMP fragments held for reassembly now, per direction ({@link IcmpReassembly}); with them
+     * in = translated + dropped + pending holds per direction.
+     */
+    public static final int REASSEMBLY_PENDING_4TO6 = 20;
+    public static final int REASSEMBLY_PENDING_6TO4 = 21;
+    /** Fragmented ICMP datagrams put back together and handed to translation. */
+    public static final int REASSEMBLED = 22;
+    /** Gauge: datagrams in the reassembly buffer now (a cap, {@link ReassemblyLimits#datagrams()}, bounds it). */
+    public static final int REASSEMBLY_DATAGRAMS = 23;
+    /** Gauge: bytes of the reassembly buffer, fixed once allocated (0 until the first fragmented ICMP). */
+    public static final int REASSEMBLY_BUFFER_BYTES = 24;
+    private static final int DROP_BASE = 25;
     public static final int SIZE = DROP_BASE + Drop.values().length;
 
     private final long[] values = new long[SIZE];
 
     void add(int index, long delta) {
         values[index] += delta;
+    }
+
+    void set(int index, long value) {
+        values[index] = value;
     }
 
     void drop(Drop reason, int packets) {

@@ -18,7 +18,6 @@ public enum Drop {
     UNTRANSLATABLE_PROTOCOL("untranslatable-protocol", "protocol has no meaning on the other side"),
     ICMP_UNTRANSLATABLE("icmp-untranslatable", "ICMP type or code with no translation (RFC 7915 §4.2/§5.2)"),
     ICMP_NESTED_ERROR("icmp-nested-error", "ICMP error inside an ICMP error"),
-    ICMP_FRAGMENTED("icmp-fragmented", "fragmented ICMP: checksum cannot be translated without reassembly"),
     ICMP_BAD_INNER("icmp-bad-inner", "the packet inside an ICMP error is malformed"),
     ICMP_BAD_CHECKSUM("icmp-bad-checksum", "ICMP error with a wrong checksum: recomputing it would hide the damage"),
     L4_TRUNCATED("l4-truncated", "transport header shorter than its fixed part"),
@@ -31,8 +30,13 @@ public enum Drop {
     WKP_NON_GLOBAL("wkp-non-global", "Well-Known Prefix with a non-global IPv4 address (RFC 6052 §3.1)"),
     FRAGMENT_BAD("fragment-bad", "fragment offset and length exceed 65535 or are inconsistent"),
     OVERSIZE("oversize", "larger than the translation buffer"),
+    REASSEMBLY_TIMEOUT("reassembly-timeout", "ICMP fragment whose datagram was not complete within the reassembly timeout"),
+    REASSEMBLY_OVERLAP("reassembly-overlap", "ICMP fragment overlapping another of its datagram, or contradicting its"
+            + " end: the whole datagram is discarded (RFC 5722 §3)"),
+    REASSEMBLY_DUPLICATE("reassembly-duplicate", "exact duplicate of an ICMP fragment already held (RFC 8200 §4.5)"),
+    REASSEMBLY_OVERSIZE("reassembly-oversize", "ICMP datagram larger than the reassembly limit or 65535 bytes"),
+    REASSEMBLY_FULL("reassembly-full", "ICMP fragment of a datagram evicted because the reassembly cap was reached"),
     VNET_BAD_HEADER("vnet-bad-header", "virtio-net header (offload state) that contradicts the packet"),
-    // Appended, so the ordinals above (counter indices) stay where they were.
     RESERVED_CLASS_E("reserved-class-e", "reserved 240.0.0.0/4 (class E) address (RFC 1112 §4, RFC 1812 §5.3.7)"),
     LINK_LOCAL("link-local", "169.254.0.0/16 source or destination, which a router must not forward (RFC 3927 §2.7)"),
     ILLEGAL_DESTINATION("illegal-destination", "0.0.0.0/8 or loopback destination (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7)");

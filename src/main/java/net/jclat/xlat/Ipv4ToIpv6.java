@@ -29,9 +29,14 @@ final class Ipv4ToIpv6 {
     }
 
     Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
-        XlatConfig c = m.config();
         t.counters.add(Counters.IN4_PACKETS, t.gsoSegments);
         t.counters.add(Counters.IN4_BYTES, t.wireBytes(len, Ipv4Header.ihl(b, off)));
+        return translateDatagram(m, b, off, len, sink);
+    }
+
+    /** {@link #translate} after the input was counted; also for a datagram reassembled from its fragments. */
+    Verdict translateDatagram(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
+        XlatConfig c = m.config();
         if (len < Ipv4Header.MIN_LENGTH) {
             return t.drop(Drop.IPV4_TRUNCATED);
         }
@@ -85,23 +90,22 @@ final class Ipv4ToIpv6 {
             return t.drop(Drop.FRAGMENT_BAD);
         }
 
-        int icmpType = -1;
-        if (protocol == PROTO_ICMP && fragOffset != 0) {
-            return t.drop(Drop.ICMP_FRAGMENTED); // RFC 7915 §1.2: fragmented ICMP is not translated
+        if (protocol == PROTO_ICMP && isFragment) {
+            // RFC 7915 §4.2: the ICMPv6 checksum covers a pseudo-header and the whole message, so a fragment's
+            // cannot be translated alone; the datagram is reassembled, then translated (and fragmented) whole.
+            return t.reassembly.offer4(m, b, off, ihl, payloadLen, fragOffset, more, sink);
         }
-        if (protocol == PROTO_ICMP && fragOffset == 0) {
+        int icmpType = -1;
+        if (protocol == PROTO_ICMP) {
             if (payloadLen < 8) {
                 return t.drop(Drop.L4_TRUNCATED);
             }
             icmpType = b.get(p) & 0xFF;
             if (IcmpMaps.isIcmp4Error(icmpType)) {
-                return translateError(m, b, off, ihl, total, isFragment, sink);
+                return translateError(m, b, off, ihl, total, sink);
             }
             if (icmpType != IcmpMaps.V4_ECHO_REQUEST && icmpType != IcmpMaps.V4_ECHO_REPLY) {
                 return t.drop(Drop.ICMP_UNTRANSLATABLE);
-            }
-            if (isFragment) {
-                return t.drop(Drop.ICMP_FRAGMENTED);
             }
         }
         // Map both addresses before any byte of the input changes, so a refusal leaves it intact.
@@ -319,8 +323,7 @@ final class Ipv4ToIpv6 {
     // ---------------------------------------------------------------------------------------------
     // ICMPv4 errors (RFC 7915 §4.2, §4.3): built in scratch, since the inner packet grows too.
 
-    private Verdict translateError(AddressMapper m, ByteBuffer b, int off, int ihl, int total, boolean isFragment,
-            PacketSink sink) {
+    private Verdict translateError(AddressMapper m, ByteBuffer b, int off, int ihl, int total, PacketSink sink) {
         XlatConfig c = m.config();
         int icmp = off + ihl;
         int type = b.get(icmp) & 0xFF;
@@ -328,9 +331,6 @@ final class Ipv4ToIpv6 {
         int mapped = IcmpMaps.v4ToV6(type, code);
         if (mapped == IcmpMaps.NONE) {
             return t.drop(Drop.ICMP_UNTRANSLATABLE);
-        }
-        if (isFragment) {
-            return t.drop(Drop.ICMP_FRAGMENTED);
         }
         // The ICMPv6 checksum is computed afresh below, so a damaged error must be caught here or never.
         if (Checksum.fold(Checksum.sum(b, icmp, total - ihl)) != 0xFFFF) {

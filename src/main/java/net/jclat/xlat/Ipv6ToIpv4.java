@@ -38,9 +38,14 @@ final class Ipv6ToIpv4 {
     }
 
     Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
-        XlatConfig c = m.config();
         t.counters.add(Counters.IN6_PACKETS, t.gsoSegments);
         t.counters.add(Counters.IN6_BYTES, t.wireBytes(len, Ipv6Header.LENGTH));
+        return translateDatagram(m, b, off, len, sink);
+    }
+
+    /** {@link #translate} after the input was counted; also for a datagram reassembled from its fragments. */
+    Verdict translateDatagram(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
+        XlatConfig c = m.config();
         if (len < Ipv6Header.LENGTH) {
             return t.drop(Drop.IPV6_TRUNCATED);
         }
@@ -80,11 +85,13 @@ final class Ipv6ToIpv4 {
             // the same reason); passed on, it would hand IPv4 hosts the oversized reassembly of a "ping of death".
             return t.drop(Drop.FRAGMENT_BAD);
         }
-        int icmpType = -1;
-        if (nh == Ipv6Header.NH_ICMPV6 && fragOffset != 0) {
-            return t.drop(Drop.ICMP_FRAGMENTED); // RFC 7915 §1.2: fragmented ICMPv6 is not translated
+        if (nh == Ipv6Header.NH_ICMPV6 && isFragment) {
+            // RFC 7915 §5.2: the ICMPv6 checksum covers a pseudo-header and the ICMPv4 one does not, so a fragment's
+            // cannot be translated alone; the datagram is reassembled, then translated (and fragmented) whole.
+            return t.reassembly.offer6(m, b, off, p, payloadLen, fragOffset, more, walkFragId, sink);
         }
-        if (nh == Ipv6Header.NH_ICMPV6 && fragOffset == 0) {
+        int icmpType = -1;
+        if (nh == Ipv6Header.NH_ICMPV6) {
             if (payloadLen < 8) {
                 return t.drop(Drop.L4_TRUNCATED);
             }
@@ -94,14 +101,11 @@ final class Ipv6ToIpv4 {
                     // RFC 7915 §5.1: never translated; no error either, it is an ICMPv6 error itself.
                     return t.drop(Drop.IPV6_SEGMENTS_LEFT);
                 }
-                return translateError(m, b, off, end, p, isFragment, sink);
+                return translateError(m, b, off, end, p, sink);
             }
             if (icmpType != IcmpMaps.V6_ECHO_REQUEST && icmpType != IcmpMaps.V6_ECHO_REPLY) {
                 // RFC 7915 §5.2: MLD, ND and unknown informational messages are silently dropped.
                 return t.drop(icmpType >= 130 && icmpType <= 143 ? Drop.NDP_MLD : Drop.ICMP_UNTRANSLATABLE);
-            }
-            if (isFragment) {
-                return t.drop(Drop.ICMP_FRAGMENTED);
             }
         }
         if (walkSegmentsLeftAt >= 0) {
@@ -374,17 +378,13 @@ final class Ipv6ToIpv4 {
     // ---------------------------------------------------------------------------------------------
     // ICMPv6 errors (RFC 7915 §5.2, §5.3), built in scratch.
 
-    private Verdict translateError(AddressMapper m, ByteBuffer b, int off, int end, int icmp, boolean isFragment,
-            PacketSink sink) {
+    private Verdict translateError(AddressMapper m, ByteBuffer b, int off, int end, int icmp, PacketSink sink) {
         XlatConfig c = m.config();
         int type = b.get(icmp) & 0xFF;
         int code = b.get(icmp + 1) & 0xFF;
         int mapped = IcmpMaps.v6ToV4(type, code);
         if (mapped == IcmpMaps.NONE) {
             return t.drop(Drop.ICMP_UNTRANSLATABLE);
-        }
-        if (isFragment) {
-            return t.drop(Drop.ICMP_FRAGMENTED);
         }
         // RFC 7915 §5: the checksum MUST be evaluated before translation; the ICMPv4 one is computed afresh.
         long check = Checksum.sum(b, icmp, end - icmp) + Checksum.ipv6Addresses(b, off) + (end - icmp)

@@ -24,6 +24,7 @@ public final class Translator {
     final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
     private final Ipv4ToIpv6 fromIpv4;
     private final Ipv6ToIpv4 fromIpv6;
+    final IcmpReassembly reassembly;
     private volatile AddressMapper mapper;
     private Drop lastDrop;
     private int nextIpv4Id;
@@ -52,8 +53,18 @@ public final class Translator {
 
     /** @param clock nanoseconds, read only when an ICMP error is about to be sent (its rate limit) */
     public Translator(XlatConfig config, Counters counters, LongSupplier clock) {
+        this(config, counters, clock, ReassemblyLimits.DEFAULT);
+    }
+
+    /**
+     * @param clock nanoseconds, read only when an ICMP error is about to be sent (its rate limit) and when a
+     *              fragmented ICMP datagram arrives (its reassembly timeout)
+     * @param limits bounds of this translator's ICMP reassembly buffer, allocated on the first such fragment
+     */
+    public Translator(XlatConfig config, Counters counters, LongSupplier clock, ReassemblyLimits limits) {
         this.counters = counters;
         this.clock = clock;
+        this.reassembly = new IcmpReassembly(this, limits);
         this.mapper = new AddressMapper(config);
         IcmpErrors errors = new IcmpErrors(this);
         this.fromIpv4 = new Ipv4ToIpv6(this, errors);
@@ -81,9 +92,12 @@ public final class Translator {
         };
     }
 
-    /** Counts a packet that was not translated under its direction, so in = translated + dropped holds each way. */
+    /**
+     * Counts a packet that was not translated under its direction, so in = translated + dropped (+ fragments
+     * pending reassembly) holds each way.
+     */
     private Verdict counted(Verdict v, int droppedIndex) {
-        if (v != Verdict.TRANSLATED) {
+        if (v == Verdict.DROPPED || v == Verdict.ICMP_ERROR) {
             counters.add(droppedIndex, gsoSegments);
         }
         return v;
@@ -101,6 +115,31 @@ public final class Translator {
             vnet = new VnetTranslator(this); // once per worker: its segment buffer is 64 KiB
         }
         return vnet.translate(buf, off, len, sink);
+    }
+
+    /**
+     * A datagram reassembled from ICMP fragments ({@link IcmpReassembly}), translated like an unfragmented one.
+     * Its fragments were counted as input already; its verdict is counted by the caller's fragment.
+     */
+    Verdict translateWhole(AddressMapper m, ByteBuffer b, int off, int len, boolean v6, PacketSink sink) {
+        return v6 ? fromIpv6.translateDatagram(m, b, off, len, sink) : fromIpv4.translateDatagram(m, b, off, len, sink);
+    }
+
+    /**
+     * Drops the ICMP fragments whose datagram has waited longer than the reassembly timeout (they are also
+     * dropped when the next fragment arrives); a worker calls this when its queue is idle, so the counters
+     * do not show fragments pending forever.
+     */
+    public void expireFragments() {
+        reassembly.expire(clock.getAsLong());
+    }
+
+    /**
+     * For a translator that will translate no more (its worker stopped): held ICMP fragments are counted as
+     * timed out and the reassembly buffer is let go, so summed gauges do not keep a retired worker's.
+     */
+    public void releaseFragments() {
+        reassembly.releaseAll();
     }
 
     /** Why the last packet was dropped, or null if it was not. */

@@ -7,5 +7,10 @@ public enum Verdict {
     /** The packet was dropped and an ICMP error toward its sender was emitted instead. */
     ICMP_ERROR,
     /** The packet was dropped; {@link Translator#lastDrop()} says why. */
-    DROPPED
+    DROPPED,
+    /**
+     * An ICMP fragment kept for reassembly: nothing emitted yet. The fragment that completes its datagram gets
+     * the datagram's verdict; should the datagram never complete, its fragments are counted as dropped later.
+     */
+    HELD
 }

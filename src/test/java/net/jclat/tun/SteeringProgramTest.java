@@ -144,6 +144,32 @@ class SteeringProgramTest {
     }
 
     @Test
+    void everyPieceOfAFragmentedPingGoesToOneQueueWhateverTheCpu() throws Throwable {
+        // ICMP is reassembled by one worker (RFC 7915 §4.2/§5.2), so its fragments must not be split by CPU.
+        int src = 0xC0A83202;
+        int dst = 0xC6336414;
+        byte[] first = ipv4(1, src, dst, 0x2000, 8, 0, 0, 0, 0, 1, 0, 1);
+        byte[] middle = ipv4(1, src, dst, 0x2000 | 185, 1, 2, 3, 4, 5, 6, 7, 8);
+        byte[] last = ipv4(1, src, dst, 370, 1, 2, 3, 4);
+        for (byte[] p : new byte[][] {first, middle, last}) {
+            assertEquals(mix(src ^ dst), runOn(0, p));
+            assertEquals(mix(src ^ dst), runOn(1, p));
+        }
+        int[] s6 = {0x20010db8, 0x64, 0, 0xc633640a};
+        int[] d6 = {0x20010db8, 0x100, 0, 0xc};
+        int h = 0;
+        for (int i = 0; i < 4; i++) {
+            h ^= s6[i] ^ d6[i];
+        }
+        byte[] first6 = ipv6(44, s6, d6, 58, 0, 0, 1, 0, 0, 0, 9, 129, 0, 0, 0);
+        byte[] last6 = ipv6(44, s6, d6, 58, 0, 0x04, 0xd0, 0, 0, 0, 9, 1, 2, 3, 4);
+        for (byte[] p : new byte[][] {first6, last6}) {
+            assertEquals(mix(h), runOn(0, p));
+            assertEquals(mix(h), runOn(1, p));
+        }
+    }
+
+    @Test
     void icmpUdpAndIcmpv6GoByTheCpuTheyAreOn() throws Throwable {
         byte[] icmp = ipv4(1, 0xC0A83202, 0xC6336414, 0, 8, 0, 0, 0, 0, 1, 0, 1);
         byte[] udp = ipv4(17, 0xC0A83202, 0xC6336414, 0, 0x9c, 0x40, 0, 53, 0, 8, 0, 0);

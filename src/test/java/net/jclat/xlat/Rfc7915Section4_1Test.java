@@ -204,13 +204,14 @@ class Rfc7915Section4_1Test {
     }
 
     @Test
-    void fragmentedIcmpv4IsNotTranslatedFirstOrLaterFragment() {
-        // RFC 7915 §1.2: "Fragmented ICMP/ICMPv6 packets will not be translated" (the ICMPv6 checksum
-        // needs the whole message and its pseudo-header).
+    void fragmentedIcmpv4IsHeldForReassemblyNotTranslatedPieceByPiece() {
+        // RFC 7915 §4.2: the ICMPv6 checksum needs the whole message and its pseudo-header, so a fragment is
+        // held until its datagram is complete (FragmentedIcmpReassemblyTest has the rest).
         byte[] first = ipv4(H4, R4).id(77).mf(true).icmp(8, 0, 1, bytes(1472, 0)).build();
-        XlatRun.run(siitConfig(), first).assertSilentDrop(Drop.ICMP_FRAGMENTED);
-        byte[] second = ipv4(H4, R4).id(77).offset(1480).payload(1, bytes(40, 0)).build();
-        XlatRun.run(siitConfig(), second).assertSilentDrop(Drop.ICMP_FRAGMENTED);
+        XlatRun r = XlatRun.run(siitConfig(), first);
+        assertEquals(Verdict.HELD, r.verdict);
+        assertTrue(r.out.isEmpty());
+        assertEquals(1, r.counters.get(Counters.REASSEMBLY_PENDING_4TO6));
     }
 
     @Test

@@ -171,7 +171,7 @@ public final class WirePackets {
     }
 
     /** Fills in the checksum of a whole segment; UDP may be left at zero (IPv4 "no checksum"). */
-    static void finishL4(byte[] seg, int protocol, long pseudo, boolean udpZero) {
+    public static void finishL4(byte[] seg, int protocol, long pseudo, boolean udpZero) {
         int at = checksumOffset(protocol);
         if (at < 0) {
             return;

@@ -224,6 +224,50 @@ class ZeroAllocationTest {
         assertTrue(t.counters().get(Counters.GSO_SEGMENTED) > 0, "a super-packet was segmented");
     }
 
+    /**
+     * Fragmented ICMP is reassembled in a buffer allocated once (on the first such fragment, before the
+     * measurement): 3000-byte pings both ways, their fragments out of order, allocate nothing per packet.
+     */
+    @Test
+    void reassembledIcmpAllocatesNothing() {
+        Random r = new Random(11);
+        byte[] none = new byte[0];
+        List<byte[]> v4 = WirePackets.fragment4(WirePackets.datagram4(0, 0x99, false, 64, ICMP, CLAT4, REMOTE4, none,
+                WirePackets.icmp(8, 0, 0x1234_0001L, fill(r, 3000)), false), 1480);
+        byte[] seg6 = WirePackets.icmp(129, 0, 0x1234_0001L, fill(r, 3000));
+        WirePackets.finishL4(seg6, ICMPV6, WirePackets.pseudo6(remote6(REMOTE4), CLAT6, ICMPV6, seg6.length), false);
+        List<byte[]> v6 = WirePackets.fragment6(0, 0, 64, remote6(REMOTE4), CLAT6, new int[0], new byte[0][], ICMPV6,
+                seg6, 1232, 0x99);
+        List<byte[]> order = List.of(v4.get(2), v4.get(0), v4.get(1), v6.get(1), v6.get(2), v6.get(0));
+        Verdict[] expected = {Verdict.HELD, Verdict.HELD, Verdict.TRANSLATED, Verdict.HELD, Verdict.HELD,
+                Verdict.TRANSLATED};
+        ByteBuffer[] prepared = new ByteBuffer[order.size()];
+        int[] lengths = new int[order.size()];
+        int[] schedule = new int[order.size()];
+        for (int i = 0; i < prepared.length; i++) {
+            prepared[i] = ByteBuffer.allocateDirect(order.get(i).length).put(0, order.get(i));
+            lengths[i] = order.get(i).length;
+            schedule[i] = i;
+        }
+        Translator t = new Translator(clatConfig(), new Counters());
+        ByteBuffer work = ByteBuffer.allocateDirect(OFF + 65536);
+        assertEquals(0, run(t, work, prepared, lengths, expected, schedule, 300_000), "verdicts while warming up");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long allocated = -1;
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++) {
+            long before = mx.getThreadAllocatedBytes(tid);
+            long overhead = mx.getThreadAllocatedBytes(tid) - before;
+            long start = mx.getThreadAllocatedBytes(tid);
+            long wrong = run(t, work, prepared, lengths, expected, schedule, 600_000);
+            allocated = mx.getThreadAllocatedBytes(tid) - start - overhead;
+            assertEquals(0, wrong, "verdicts differ from the expected ones");
+        }
+        assertEquals(0, allocated, "bytes allocated on the translating thread for 600000 ICMP fragments");
+        assertTrue(t.counters().get(Counters.REASSEMBLED) >= 200_000, "datagrams were reassembled");
+        assertEquals(0, t.counters().droppedTotal(), "nothing dropped");
+    }
+
     /** The packet (its TCP/UDP checksum turned partial when flags say NEEDS_CSUM) behind a virtio-net header. */
     private static byte[] withHeader(int flags, int gsoType, int gsoSize, int csumStart, int csumOffset, byte[] ip) {
         ByteBuffer h = ByteBuffer.allocate(VirtioNetHeader.LENGTH + ip.length);
