@@ -16,8 +16,8 @@ final class OpenWrtFiles {
     static final java.util.Map<String, Path> PACKAGES = java.util.Map.of(
             "jclat", FEED.resolve("net/jclat"),
             "jclat-natives", FEED.resolve("net/jclat-natives"),
-            "jclat-jre", FEED.resolve("jclat-jre"),
-            "luci-app-jclat", FEED.resolve("luci-app-jclat"));
+            "jclat-jre", FEED.resolve("lang/jclat-jre"),
+            "luci-app-jclat", FEED.resolve("luci/luci-app-jclat"));
 
     private OpenWrtFiles() {
     }
