@@ -85,6 +85,11 @@ if [ -n "$packages" ]; then
 	[ "$found" = 1 ] || fail "no jclat*.$ext in '$packages' (this Image Builder uses $manager)"
 fi
 
+# The Image Builder copies FILES with "cp -fpR FILES/. ROOT" (include/rootfs.mk), modes included and
+# FILES' own mode onto the image's "/": mktemp -d makes it 0700, which would lock every non-root daemon
+# out of the whole filesystem. So the tree gets a root filesystem's modes, whatever the caller's umask;
+# files and directories from --files keep the modes their owner gave them.
+umask 022
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 if [ -n "$files" ]; then
@@ -92,10 +97,13 @@ if [ -n "$files" ]; then
 	cp -a "$files/." "$root/"
 fi
 mkdir -p "$root/etc/uci-defaults"
+chmod 0755 "$root" "$root/etc" "$root/etc/uci-defaults"
 cp "$here/../uci-defaults/90-jclat" "$root/etc/uci-defaults/90-jclat"
 chmod 0755 "$root/etc/uci-defaults/90-jclat"
 
-# -464xlat: jclat's package provides the protocol handler in its place.
+# -464xlat: jclat ships /lib/netifd/proto/464xlat.sh, as OpenWrt's 464xlat does; an image holds one of
+# them (jclat CONFLICTS with and PROVIDES 464xlat). A router that already runs 464xlat switches with
+# "opkg remove 464xlat" before installing jclat, or "apk add jclat", which replaces it (docs/openwrt.md).
 pkgs="jclat jclat-jre jclat-natives luci-app-jclat kmod-tun -464xlat${extra:+ $extra}"
 echo "build-image.sh: $manager Image Builder, profile $profile, PACKAGES=\"$pkgs\"" >&2
 make -C "$ib" image PROFILE="$profile" PACKAGES="$pkgs" FILES="$root"

@@ -13,7 +13,7 @@ import org.openqa.selenium.json.Json;
  * {@code call METHOD} with the arguments on stdin), under a chosen shell and PATH. Test scaffolding only.
  */
 final class RpcdPlugin {
-    static final Path PACKAGE = Path.of("openwrt-package", "luci-app-jclat");
+    static final Path PACKAGE = Path.of("openwrt-package", "luci", "luci-app-jclat");
     static final Path SCRIPT = PACKAGE.resolve("root/usr/libexec/rpcd/luci.jclat");
 
     /** The shell to run it with and the PATH its commands come from. */

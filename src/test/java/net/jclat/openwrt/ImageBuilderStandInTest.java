@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import net.jclat.testsupport.Netns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,27 @@ class ImageBuilderStandInTest {
         assertEquals("./etc/uci-defaults/90-jclat\n", Files.readString(ib.resolve("image-files")));
         assertEquals("jclat-0.1.0-r1.ipk\njclat-jre-17-r1.ipk\njclat-natives-5.19.1-r1.ipk\nluci-app-jclat-0.1.0-r1.ipk\n",
                 Files.readString(ib.resolve("image-packages")));
+    }
+
+    /** The real Image Builder copies FILES with cp -fpR FILES/. ROOT: FILES' own mode becomes the image's /. */
+    @Test
+    void theFilesTreeGivesTheImageARootFilesystemsModesWhateverTheUmaskAndTheUsersTree() throws Exception {
+        Path ib = imageBuilder("repositories.conf");
+        Path mine = Files.createDirectories(dir.resolve("mine/etc/config"));
+        Files.writeString(mine.resolve("network"), "config interface 'wan464'\n");
+        Files.setPosixFilePermissions(mine.resolve("network"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(dir.resolve("mine"), PosixFilePermissions.fromString("rwx------"));
+        Netns.Result r = Netns.exec(60, "sh", "-c", "umask 077 && exec \"$0\" \"$@\"",
+                OpenWrtFiles.REPO.resolve("image-builder/build-image.sh").toString(), ib.toString(), "generic",
+                "--files", dir.resolve("mine").toString());
+        assertEquals(0, r.code(), r.output());
+        String modes = Files.readString(ib.resolve("image-modes"));
+        assertTrue(modes.startsWith("755 .\n"), "the image's / must be 0755:\n" + modes);
+        assertTrue(modes.contains("755 ./etc\n"), modes);
+        assertTrue(modes.contains("755 ./etc/uci-defaults\n"), modes);
+        assertTrue(modes.contains("755 ./etc/uci-defaults/90-jclat\n"), modes);
+        assertTrue(modes.contains("755 ./etc/config\n"), modes);
+        assertTrue(modes.contains("600 ./etc/config/network\n"), "a file keeps the mode its owner gave it:\n" + modes);
     }
 
     @Test

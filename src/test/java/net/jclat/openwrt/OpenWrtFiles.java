@@ -10,7 +10,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** Where the repository's OpenWrt files are, and copying them (or a stand-in) into a test root. */
 final class OpenWrtFiles {
     static final Path REPO = Path.of(System.getProperty("user.dir"));
-    static final Path PACKAGE_FILES = REPO.resolve("openwrt-package/net/jclat/files");
+    static final Path FEED = REPO.resolve("openwrt-package");
+    static final Path PACKAGE_FILES = FEED.resolve("net/jclat/files");
+    /** Each package's directory in the feed, by package name. */
+    static final java.util.Map<String, Path> PACKAGES = java.util.Map.of(
+            "jclat", FEED.resolve("net/jclat"),
+            "jclat-natives", FEED.resolve("net/jclat-natives"),
+            "jclat-jre", FEED.resolve("lang/jclat-jre"),
+            "luci-app-jclat", FEED.resolve("luci/luci-app-jclat"));
 
     private OpenWrtFiles() {
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The runtime jclat ships on OpenWrt, built with openwrt-package/jclat-jre/build-jre.sh from this machine's
+ * The runtime jclat ships on OpenWrt, built with openwrt-package/lang/jclat-jre/build-jre.sh from this machine's
  * JDK (issue 6: at most 45 MB), and the shaded jar run on it the way a router runs it: {@code version},
  * {@code translate} byte-identical to the full JDK, {@code discover} against a real unbound, and
  * {@code run} in namespaces with and without Netty's native library. A module missing from the list fails
@@ -46,7 +46,7 @@ class JlinkRuntimeIT {
                 }
             }
         }
-        Netns.Result r = Netns.exec(300, "openwrt-package/jclat-jre/build-jre.sh", jdk.toString(), runtime.toString());
+        Netns.Result r = Netns.exec(300, "openwrt-package/lang/jclat-jre/build-jre.sh", jdk.toString(), runtime.toString());
         assertEquals(0, r.code(), r.output());
         System.out.print(r.output());
     }
