@@ -52,11 +52,11 @@ class TwoUplinkFailoverNamespaceTest {
         String isp2 = net.add("2");
         String srv = net.add("s");
         String s = net.suffix;
-        link("ua" + s, lan, "eth0", "ub" + s, cpe, "lan0");
-        link("uc" + s, cpe, "wan0", "ud" + s, isp1, "down0");
-        link("ue" + s, cpe, "wan1", "uf" + s, isp2, "down0");
-        link("ug" + s, isp1, "up0", "uh" + s, srv, "eth1");
-        link("ui" + s, isp2, "up0", "uj" + s, srv, "eth2");
+        CpeLab.link("ua" + s, lan, "eth0", "ub" + s, cpe, "lan0");
+        CpeLab.link("uc" + s, cpe, "wan0", "ud" + s, isp1, "down0");
+        CpeLab.link("ue" + s, cpe, "wan1", "uf" + s, isp2, "down0");
+        CpeLab.link("ug" + s, isp1, "up0", "uh" + s, srv, "eth1");
+        CpeLab.link("ui" + s, isp2, "up0", "uj" + s, srv, "eth2");
         CpeLab.ip(lan, "addr", "add", "192.168.1.2/24", "dev", "eth0");
         CpeLab.ip(lan, "route", "add", "default", "via", "192.168.1.1");
         CpeLab.ip(cpe, "addr", "add", "192.168.1.1/24", "dev", "lan0");
@@ -81,15 +81,6 @@ class TwoUplinkFailoverNamespaceTest {
         dir = Files.createTempDirectory("jclat-two-uplinks");
         fibrePlat = Tayga.start(isp1, dir.resolve("fibre"), "nat64", "2001:db8:64::/96", "192.0.2");
         Tayga.start(isp2, dir.resolve("lte"), "nat64", "2001:db8:65::/96", "198.18.1");
-    }
-
-    private static void link(String a, String nsA, String nameA, String b, String nsB, String nameB)
-            throws IOException {
-        Netns.run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
-        Netns.run("ip", "link", "set", a, "netns", nsA, "name", nameA);
-        Netns.run("ip", "link", "set", b, "netns", nsB, "name", nameB);
-        CpeLab.ip(nsA, "link", "set", nameA, "up");
-        CpeLab.ip(nsB, "link", "set", nameB, "up");
     }
 
     private Process start(String name, String uplink, String tun, int metric, String prefix) throws IOException {

@@ -103,12 +103,7 @@ class FastPathNamespaceTest {
     }
 
     private static void ip(String ns, String... args) throws IOException {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = "ip";
-        cmd[1] = "-n";
-        cmd[2] = ns;
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        Netns.run(cmd);
+        net.jclat.testsupport.CpeLab.ip(ns, args);
     }
 
     private static int ifindex(String ns, String dev) throws IOException {

@@ -66,7 +66,8 @@ public final class CpeLab implements AutoCloseable {
         return new CpeLab();
     }
 
-    private static void link(String a, String nsA, String nameA, String b, String nsB, String nameB)
+    /** A veth pair {@code a}/{@code b}, moved into two namespaces as {@code nameA}/{@code nameB} and up. */
+    public static void link(String a, String nsA, String nameA, String b, String nsB, String nameB)
             throws IOException {
         Netns.run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
         Netns.run("ip", "link", "set", a, "netns", nsA, "name", nameA);
