@@ -44,6 +44,8 @@ final class SocketLibC {
     static final short POLLIN = 1;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    /** No usable source address: on a link, the link-local one is missing or still tentative (DAD). */
+    static final int EADDRNOTAVAIL = 99;
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
