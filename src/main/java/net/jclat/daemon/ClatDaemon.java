@@ -42,8 +42,7 @@ public final class ClatDaemon {
     private final long startedNanos = System.nanoTime();
     private RtNetlink nl;
     private InterfaceSetup setup;
-    /** Null until the start opens it. */
-    private ClatTun tun;
+    private ClatTun tun; // null until the start opens it
     private StatusFile status;
     private ScheduledExecutorService timer;
     private PrefixDiscovery discovery;
@@ -362,7 +361,7 @@ public final class ClatDaemon {
         }
     }
 
-    public synchronized Datapath datapath() {
+    public synchronized Datapath datapath() { // the Java datapath, or null before the first prefix
         return tun == null ? null : tun.datapath();
     }
 
