@@ -2,12 +2,14 @@ package net.jclat.cli;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import net.jclat.config.ConfigException;
 import net.jclat.config.RunConfig;
 import net.jclat.config.RunConfigParser;
 import net.jclat.daemon.ClatDaemon;
 import net.jclat.daemon.ReloadSignal;
 import org.tinylog.Logger;
+import org.tinylog.provider.ProviderRegistry;
 
 /** {@code jclat run}: parse settings, start the daemon, stop it cleanly on SIGTERM or SIGINT. */
 final class RunCommand {
@@ -58,10 +60,27 @@ final class RunCommand {
     }
 
     static int run(String[] args) throws UsageException {
+        // The stop hook goes in first, so a SIGTERM at any later moment of start-up ends in a clean stop
+        // with exit 0; before this line jclat has done nothing that would need undoing.
+        AtomicReference<ClatDaemon> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            ClatDaemon d = running.get();
+            if (d != null) {
+                Logger.info("stopping: removing what jclat added");
+                d.stop(); // waits for a start step in progress, then undoes every step taken
+            }
+            stopped.countDown();
+            shutDownLogging();
+            // A stop asked for by SIGTERM/SIGINT is a normal end: exit 0, not the JVM's 128+signal.
+            Runtime.getRuntime().halt(ExitCode.OK);
+        }, "jclat-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         RunConfig cfg;
         try {
             cfg = new RunConfigParser().parse(args, 1);
         } catch (ConfigException | IllegalArgumentException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
             throw new UsageException(e.getMessage());
         }
         tagConsoleLines(cfg.name());
@@ -69,29 +88,43 @@ final class RunCommand {
             sendLogsToSyslog(cfg.syslog());
         }
         ClatDaemon daemon = new ClatDaemon(cfg, () -> new RunConfigParser().parse(args, 1));
+        running.set(daemon);
         // SIGHUP reloads, as procd_send_signal and "kill -HUP" expect of a daemon.
         ReloadSignal.install(daemon::reload);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            Logger.info("stopping: removing what jclat added");
-            daemon.stop();
-            stopped.countDown();
-            // A stop asked for by SIGTERM/SIGINT is a normal end: exit 0, not the JVM's 128+signal.
-            Runtime.getRuntime().halt(ExitCode.OK);
-        }, "jclat-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            daemon.start();
+            daemon.start(); // returns early, having undone nothing, when a stop came during start-up
         } catch (IOException e) {
-            Runtime.getRuntime().removeShutdownHook(hook); // start() already undid its steps
+            // start() already undid its steps
             Logger.error("cannot start: {}", e.getMessage());
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException stopping) {
+                awaitQuietly(stopped); // a SIGTERM came meanwhile: its hook ends the process
+            }
             return ExitCode.FAILURE;
         }
+        awaitQuietly(stopped);
+        return ExitCode.OK;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
-            stopped.await();
+            latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return ExitCode.OK;
+    }
+
+    /**
+     * tinylog's own shutdown hook is off (autoshutdown = false in tinylog.properties): registered when the
+     * first line is logged, it threw "Shutdown in progress" when that line came from a stop during start-up,
+     * and it could close the writers while the stop was still logging. The stop hook ends logging itself.
+     */
+    private static void shutDownLogging() {
+        try {
+            ProviderRegistry.getLoggingProvider().shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -16,9 +16,7 @@ import net.jclat.discovery.PrefixDiscovery;
 import net.jclat.discovery.PrefixSource;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
-import net.jclat.tun.TunDevice;
 import net.jclat.xlat.Addresses;
-import net.jclat.xlat.Counters;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
 import net.jclat.xlat.XlatConfig;
@@ -44,8 +42,7 @@ public final class ClatDaemon {
     private final long startedNanos = System.nanoTime();
     private RtNetlink nl;
     private InterfaceSetup setup;
-    /** Null until the start opens it. */
-    private ClatTun tun;
+    private ClatTun tun; // null until the start opens it
     private StatusFile status;
     private ScheduledExecutorService timer;
     private PrefixDiscovery discovery;
@@ -57,6 +54,7 @@ public final class ClatDaemon {
     private boolean standby;
     private String lastError;
     private boolean stopped;
+    private final StartGate gate = new StartGate();
     private UpdateHook hook;
     private boolean startFailed;
     private SetupWatchdog watchdog;
@@ -74,12 +72,22 @@ public final class ClatDaemon {
 
     /**
      * Sets up the TUN and starts discovery; with a static prefix the CLAT is translating when this returns.
-     * On failure undoes what was done and throws.
+     * On failure undoes what was done and throws. A {@link #stop} during start-up ends it at the next step
+     * and this returns; the stop then undoes what was done.
      */
     public void start() throws IOException {
+        if (!gate.enter()) {
+            return;
+        }
         try {
             startSteps();
         } catch (IOException | RuntimeException e) {
+            if (gate.leave()) {
+                if (!(e instanceof StartGate.Stopped)) {
+                    Logger.warn("start-up step failed while stopping: {}", e.getMessage());
+                }
+                return; // the stop undoes what was done
+            }
             synchronized (this) {
                 lastError = e.getMessage();
                 startFailed = true;
@@ -87,18 +95,23 @@ public final class ClatDaemon {
             stop();
             throw e;
         }
+        gate.leave();
     }
 
+    /** Each step leaves what it made where {@link #stop} finds it; between steps a stop ends the start-up. */
     private void startSteps() throws IOException {
+        gate.checkpoint();
         nl = new RtNetlink();
         setup = InterfaceSetup.prepare(nl, cfg);
         if (!cfg.netifdManaged()) {
             UplinkSourceRoute.removeLeftovers(nl, cfg.uplink());
         }
+        gate.checkpoint();
         tun = new ClatTun();
         tun.open(cfg);
         TunOpener.logIo(cfg, tun.device());
         setup.tunOpened(cfg.tun());
+        gate.checkpoint();
 
         status = new StatusFile(cfg.statusFile());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -113,9 +126,11 @@ public final class ClatDaemon {
         hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
         watchdog = new SetupWatchdog(nl);
         timer.scheduleWithFixedDelay(this::checkSetup, 1, 1, TimeUnit.SECONDS);
+        gate.checkpoint();
         discovery = new PrefixDiscovery(DiscoverySettings.of(cfg), this::onPrefix);
         discovery.start();
         synchronized (this) {
+            gate.checkpoint();
             if (lastError != null) {
                 throw new IOException(lastError);
             }
@@ -126,6 +141,7 @@ public final class ClatDaemon {
         }
         // The socket first: once the status file exists, jclat status works.
         servers = StatusServers.start(cfg, this::snapshot, this::reload);
+        gate.checkpoint();
         timer.scheduleAtFixedRate(this::writeStatus, 0, 1, TimeUnit.SECONDS);
         notifyHook();
     }
@@ -266,6 +282,10 @@ public final class ClatDaemon {
             if (stopped) {
                 return new ControlServer.Reply(1, "stopping");
             }
+            if (gate.starting()) {
+                Logger.warn("reload refused: still starting");
+                return new ControlServer.Reply(1, "still starting: reload once jclat has started");
+            }
             RunConfig before = cfg;
             cfg = next;
             List<Route> oldRoutes = setup.reconfigure(next);
@@ -300,37 +320,27 @@ public final class ClatDaemon {
 
     /** The state now, for the status, the metrics and the hook. */
     private synchronized StatusSnapshot snapshot() {
-        PrefixDiscovery.Status d = discovery == null ? new PrefixDiscovery.Status(null, List.of(), "", "")
-                : discovery.status();
-        boolean hasSetup = setup != null;
-        TunDevice device = tun == null ? null : tun.device();
-        WorkerPool workers = tun == null ? new WorkerPool() : tun.workers();
-        return new StatusSnapshot(cfg, state(), lastError, d, active, prefix, standby, xlat,
-                hasSetup ? setup.clatIpv6() : null, hasSetup ? setup.tunIndex() : 0, hasSetup ? setup.tunMtu() : 0,
-                hasSetup ? setup.ipv4Mtu() : 0, hasSetup && setup.ipv4RoutesUp(),
-                hasSetup ? setup.ipv4Routes() : List.of(), hasSetup ? setup.ipv6Routes() : List.of(),
-                device == null ? "" : device.io().label(),
-                device == null ? "" : TunDevice.describeOffloads(device.offloads()), tun == null ? List.of() : tun.pins(),
-                workers.restarts(), workers.workerPackets(), workers.workersReleased(), tun == null ? 0 : tun.recreated(),
-                (System.nanoTime() - startedNanos) / 1_000_000_000L,
-                tun == null ? new long[Counters.SIZE] : tun.counters());
+        return StatusSnapshot.of(cfg, state(), lastError, discovery == null ? null : discovery.status(), active,
+                prefix, standby, xlat, setup, tun, (System.nanoTime() - startedNanos) / 1_000_000_000L);
     }
 
-    /** Undoes everything in reverse order; safe to call twice and after a failed start. */
+    /**
+     * Undoes everything in reverse order; safe to call twice, after a failed start and during start-up: it
+     * waits for the start step in progress, so nothing is made after the teardown began.
+     */
     public void stop() {
+        gate.stop();
         PrefixDiscovery d;
+        StatusServers c;
         synchronized (this) {
             stopped = true;
             d = discovery;
             discovery = null;
+            c = servers;
+            servers = null;
         }
         if (d != null) {
             d.close();
-        }
-        StatusServers c;
-        synchronized (this) {
-            c = servers;
-            servers = null;
         }
         if (c != null) {
             c.close();
@@ -374,7 +384,7 @@ public final class ClatDaemon {
         }
     }
 
-    public synchronized Datapath datapath() {
+    public synchronized Datapath datapath() { // the Java datapath, or null before the first prefix
         return tun == null ? null : tun.datapath();
     }
 
@@ -393,12 +403,14 @@ public final class ClatDaemon {
     }
 
     private void writeStatus() {
-        if (stopped) {
-            return;
-        }
         try {
-            StatusSnapshot s = snapshot();
-            status.write(s.fields(), s.counters());
+            synchronized (this) { // so a write in progress cannot bring the file back after stop deleted it
+                if (stopped) {
+                    return;
+                }
+                StatusSnapshot s = snapshot();
+                status.write(s.fields(), s.counters());
+            }
         } catch (IOException | RuntimeException e) {
             Logger.warn("cannot write status file {}: {}", cfg.statusFile(), e.getMessage());
         }

@@ -11,7 +11,9 @@ import net.jclat.discovery.PrefixCandidates;
 import net.jclat.discovery.PrefixDiscovery;
 import net.jclat.netlink.Route;
 import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.TunDevice;
 import net.jclat.xlat.Addresses;
+import net.jclat.xlat.Counters;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.XlatConfig;
 
@@ -32,6 +34,23 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
         int tunIndex, int tunMtu, int ipv4Mtu, boolean ipv4RoutesUp, List<Route> ipv4Routes, List<Route> ipv6Routes,
         String tunIo, String offloads, List<BitSet> pins, long workerRestarts, long[] workerPackets,
         int workersReleased, int tunRecreated, long uptimeSeconds, long[] counters) {
+
+    /** Takes what the status shows from the daemon's parts; {@code setup}, {@code tun}, {@code d} may be null. */
+    static StatusSnapshot of(RunConfig cfg, String state, String lastError, PrefixDiscovery.Status d, boolean active,
+            PrefixCandidates.Candidate prefix, boolean standby, XlatConfig xlat, InterfaceSetup setup, ClatTun tun,
+            long uptimeSeconds) {
+        boolean up = setup != null;
+        TunDevice device = tun == null ? null : tun.device();
+        WorkerPool workers = tun == null ? new WorkerPool() : tun.workers();
+        return new StatusSnapshot(cfg, state, lastError, d != null ? d : new PrefixDiscovery.Status(null, List.of(), "", ""),
+                active, prefix, standby, xlat, up ? setup.clatIpv6() : null, up ? setup.tunIndex() : 0,
+                up ? setup.tunMtu() : 0, up ? setup.ipv4Mtu() : 0, up && setup.ipv4RoutesUp(),
+                up ? setup.ipv4Routes() : List.of(), up ? setup.ipv6Routes() : List.of(),
+                device == null ? "" : device.io().label(),
+                device == null ? "" : TunDevice.describeOffloads(device.offloads()), tun == null ? List.of() : tun.pins(),
+                workers.restarts(), workers.workerPackets(), workers.workersReleased(), tun == null ? 0 : tun.recreated(),
+                uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters());
+    }
 
     /** Everything the status shows except the counters. */
     Map<String, Object> fields() {

@@ -150,7 +150,23 @@ final class Icmp6Socket implements AutoCloseable {
         try {
             SocketLibC.sendto(fd, message, message.length, 0, sa.array(), SOCKADDR_IN6);
         } catch (LastErrorException e) {
+            if (e.getErrorCode() == SocketLibC.EADDRNOTAVAIL) {
+                throw new NoSourceAddress("sending ICMPv6 on " + ifname + ": " + e.getMessage(), e);
+            }
             throw new IOException("sending ICMPv6 on " + ifname + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The kernel has no source address to send from on the interface: its link-local address is missing (the
+     * link has just come up) or still tentative, and RFC 4862 §5.4 forbids using a tentative address until
+     * Duplicate Address Detection has finished. Worth trying again shortly.
+     */
+    static final class NoSourceAddress extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoSourceAddress(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -50,7 +51,7 @@ public final class PrefixDiscovery implements AutoCloseable {
     private final Backoff backoff;
     private final ScheduledExecutorService dnsAndTick;
     private final ScheduledExecutorService prober;
-    private RaListener ra;
+    private volatile RaListener ra;
     private PrefixCandidates.Candidate active;
     private String dnsState = "off";
     private String raState = "off";
@@ -69,7 +70,11 @@ public final class PrefixDiscovery implements AutoCloseable {
         this.prober = Executors.newSingleThreadScheduledExecutor(daemonThread("jclat-plat-probe"));
     }
 
+    /** Starts the sources; does nothing once {@link #close} was called (a stop can overtake a start). */
     public void start() {
+        if (closed) {
+            return;
+        }
         synchronized (this) {
             long now = System.nanoTime();
             List<DiscoveredPrefix> statics = new ArrayList<>();
@@ -82,17 +87,25 @@ public final class PrefixDiscovery implements AutoCloseable {
         if (candidates.uses(PrefixSource.RA)) {
             try {
                 ra = RaListener.start(settings.uplink(), this::onRouterAdvertisement);
+                if (closed) {
+                    ra.close(); // closed meanwhile, perhaps before close() could see the listener
+                    return;
+                }
                 setRaState("listening on " + settings.uplink());
             } catch (IOException e) {
                 setRaState("unavailable: " + e.getMessage());
             }
         }
-        if (candidates.uses(PrefixSource.DNS) && settings.dns() != null) {
-            dnsAndTick.execute(this::queryDns);
-        }
-        dnsAndTick.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-        if (settings.probe() != null) {
-            prober.scheduleWithFixedDelay(this::probeAll, 0, settings.probeIntervalMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (candidates.uses(PrefixSource.DNS) && settings.dns() != null) {
+                dnsAndTick.execute(this::queryDns);
+            }
+            dnsAndTick.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+            if (settings.probe() != null) {
+                prober.scheduleWithFixedDelay(this::probeAll, 0, settings.probeIntervalMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            // close() shut the executors down meanwhile: nothing more to start.
         }
     }
 
@@ -140,8 +153,12 @@ public final class PrefixDiscovery implements AutoCloseable {
                 reselect(now);
             }
         }
-        if (!closed) {
-            dnsAndTick.schedule(this::queryDns, delayMillis, TimeUnit.MILLISECONDS);
+        try {
+            if (!closed) {
+                dnsAndTick.schedule(this::queryDns, delayMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            // closed between the check and the schedule
         }
     }
 
@@ -248,8 +265,9 @@ public final class PrefixDiscovery implements AutoCloseable {
         closed = true;
         dnsAndTick.shutdownNow();
         prober.shutdownNow();
-        if (ra != null) {
-            ra.close();
+        RaListener r = ra; // volatile, like closed: start() or this closes a listener started meanwhile
+        if (r != null) {
+            r.close();
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
@@ -36,6 +37,15 @@ public final class RaListener implements AutoCloseable {
     }
 
     static final int POLL_MILLIS = 200;
+    /** A Router Solicitation that found no usable source address is tried again after this, doubling... */
+    static final long SOLICIT_RETRY_FIRST_MILLIS = 100;
+    /** ...up to this between tries... */
+    static final long SOLICIT_RETRY_MAX_MILLIS = 1000;
+    /**
+     * ...for this long. DAD takes DupAddrDetectTransmits × RetransTimer (1 × 1 s by default, RFC 4862 §5.1)
+     * after a random delay of up to 1 s (§5.4.2); a link without carrier keeps its address tentative longer.
+     */
+    static final long SOLICIT_GIVE_UP_MILLIS = 30_000;
     private static final byte[] ALL_ROUTERS = {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
 
     private final Icmp6Socket socket;
@@ -45,6 +55,11 @@ public final class RaListener implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean solicited;
+    /** A deferred solicitation, owned by the starting thread and then by the listener thread. */
+    private boolean solicitPending;
+    private long solicitAt;
+    private long solicitDelayMillis;
+    private long solicitGiveUpAt;
 
     private RaListener(Icmp6Socket socket, Consumer<RaEvent> consumer) {
         this.socket = socket;
@@ -63,7 +78,7 @@ public final class RaListener implements AutoCloseable {
     public static RaListener start(String uplink, Consumer<RaEvent> consumer) throws IOException {
         Icmp6Socket socket = Icmp6Socket.open(uplink, Pref64Option.ROUTER_ADVERTISEMENT);
         RaListener listener = new RaListener(socket, consumer);
-        listener.solicit();
+        listener.solicit(System.nanoTime());
         listener.thread.start();
         Logger.info("Listening for Router Advertisements (RFC 8781 PREF64) on {}", uplink);
         return listener;
@@ -71,27 +86,66 @@ public final class RaListener implements AutoCloseable {
 
     /**
      * RFC 4861 §6.3.7: a host may solicit an RA rather than wait up to MaxRtrAdvInterval. Sent to all-routers
-     * (ff02::2) on the uplink with hop limit 255 (§4.1). It is only a speed-up, so failing is a warning: the
-     * router's periodic RAs arrive anyway.
+     * (ff02::2) on the uplink with hop limit 255 (§4.1), from the link-local address. An uplink that has just
+     * come up has no usable link-local address until DAD is done (RFC 4862 §5.4: a tentative address is not
+     * used): the kernel would refuse the send or pick a global source, so it waits, trying again with a short
+     * back-off (§6.3.7 lets a host delay its solicitation). It is only a speed-up, so failing for good is a warning: periodic RAs arrive anyway.
      */
-    private void solicit() {
+    private void solicit(long now) {
         // RFC 4861 §4.1: type 133, code 0, checksum (the kernel fills it in), 32 reserved bits. No source
         // link-layer option: it is optional, and forbidden if the kernel picks the unspecified source address.
         byte[] rs = {(byte) 133, 0, 0, 0, 0, 0, 0, 0};
         try {
+            if (!LinkLocalAddress.usable(socket.ifname())) {
+                // Else the kernel would pick a global source, or none at all (EADDRNOTAVAIL).
+                throw new Icmp6Socket.NoSourceAddress("no link-local address on " + socket.ifname()
+                        + " that has passed DAD", null);
+            }
             socket.sendLinkLocal(rs, ALL_ROUTERS);
             solicited = true;
+            if (solicitPending) {
+                Logger.info("Router Solicitation sent on {} once its link-local address was usable", socket.ifname());
+            }
+            solicitPending = false;
+        } catch (Icmp6Socket.NoSourceAddress e) {
+            if (!solicitPending) {
+                solicitPending = true;
+                solicitGiveUpAt = now + TimeUnit.MILLISECONDS.toNanos(SOLICIT_GIVE_UP_MILLIS);
+                solicitDelayMillis = SOLICIT_RETRY_FIRST_MILLIS;
+                Logger.debug("No usable link-local address on {} yet (DAD): Router Solicitation deferred", socket.ifname());
+            } else {
+                solicitDelayMillis = Math.min(2 * solicitDelayMillis, SOLICIT_RETRY_MAX_MILLIS);
+            }
+            solicitAt = now + TimeUnit.MILLISECONDS.toNanos(solicitDelayMillis);
+            if (solicitAt - solicitGiveUpAt > 0) {
+                solicitPending = false;
+                Logger.warn("Could not send a Router Solicitation on {} (will wait for the next periodic RA): no"
+                        + " usable link-local address after {} s: {}", socket.ifname(), SOLICIT_GIVE_UP_MILLIS / 1000,
+                        e.getMessage());
+            }
         } catch (IOException e) {
+            solicitPending = false;
             Logger.warn("Could not send a Router Solicitation on {} (will wait for the next periodic RA): {}",
                     socket.ifname(), e.getMessage());
         }
+    }
+
+    /** How long to poll for: the poll interval, or less when a deferred solicitation is due sooner. */
+    private int pollMillis(long now) {
+        if (!solicitPending) {
+            return POLL_MILLIS;
+        }
+        return (int) Math.max(0, Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(solicitAt - now)));
     }
 
     private void run() {
         byte[] buf = new byte[Icmp6Socket.MAX_MESSAGE];
         while (!closed) {
             try {
-                if (!socket.awaitReadable(POLL_MILLIS) || closed) {
+                if (solicitPending && System.nanoTime() - solicitAt >= 0) {
+                    solicit(System.nanoTime());
+                }
+                if (!socket.awaitReadable(pollMillis(System.nanoTime())) || closed) {
                     continue;
                 }
                 Icmp6Socket.Received r = socket.receive(buf);
@@ -201,7 +255,7 @@ public final class RaListener implements AutoCloseable {
         return socket.ifname();
     }
 
-    /** True when the Router Solicitation went out at start. */
+    /** True once the Router Solicitation went out (at start, or deferred until DAD was done). */
     public boolean solicited() {
         return solicited;
     }
@@ -231,7 +285,7 @@ public final class RaListener implements AutoCloseable {
 
     /** Stops the thread (within one poll timeout) and closes the socket. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

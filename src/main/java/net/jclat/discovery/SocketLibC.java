@@ -48,6 +48,8 @@ final class SocketLibC {
     static final short POLLOUT = 4;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    /** No usable source address: on a link, the link-local one is missing or still tentative (DAD). */
+    static final int EADDRNOTAVAIL = 99;
     static final int ECONNREFUSED = 111;
     static final int EINPROGRESS = 115;
 
