@@ -2,6 +2,7 @@ package net.jclat.cli;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import net.jclat.config.ConfigException;
 import net.jclat.config.RunConfig;
@@ -64,7 +65,9 @@ final class RunCommand {
         // with exit 0; before this line jclat has done nothing that would need undoing.
         AtomicReference<ClatDaemon> running = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread hook = new Thread(() -> {
+            stopping.set(true);
             ClatDaemon d = running.get();
             if (d != null) {
                 Logger.info("stopping: removing what jclat added");
@@ -83,9 +86,19 @@ final class RunCommand {
             Runtime.getRuntime().removeShutdownHook(hook);
             throw new UsageException(e.getMessage());
         }
-        tagConsoleLines(cfg.name());
-        if (cfg.syslog() != null) {
-            sendLogsToSyslog(cfg.syslog());
+        try {
+            tagConsoleLines(cfg.name());
+            if (cfg.syslog() != null) {
+                sendLogsToSyslog(cfg.syslog());
+            }
+        } catch (UnsupportedOperationException frozen) {
+            // tinylog refuses a change once it has started: here only because a SIGTERM's hook already shut
+            // logging down. That hook ends the process with exit 0.
+            if (!stopping.get()) {
+                throw frozen;
+            }
+            awaitQuietly(stopped);
+            return ExitCode.OK;
         }
         ClatDaemon daemon = new ClatDaemon(cfg, () -> new RunConfigParser().parse(args, 1));
         running.set(daemon);
@@ -98,7 +111,7 @@ final class RunCommand {
             Logger.error("cannot start: {}", e.getMessage());
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException stopping) {
+            } catch (IllegalStateException alreadyStopping) {
                 awaitQuietly(stopped); // a SIGTERM came meanwhile: its hook ends the process
             }
             return ExitCode.FAILURE;
