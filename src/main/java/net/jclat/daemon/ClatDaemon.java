@@ -99,6 +99,7 @@ public final class ClatDaemon {
         tun.open(cfg);
         TunOpener.logIo(cfg, tun.device());
         setup.tunOpened(cfg.tun());
+        tun.startFastPath(cfg, setup);
 
         status = new StatusFile(cfg.statusFile());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -313,7 +314,8 @@ public final class ClatDaemon {
                 device == null ? "" : TunDevice.describeOffloads(device.offloads()), tun == null ? List.of() : tun.pins(),
                 workers.restarts(), workers.workerPackets(), workers.workersReleased(), tun == null ? 0 : tun.recreated(),
                 (System.nanoTime() - startedNanos) / 1_000_000_000L,
-                tun == null ? new long[Counters.SIZE] : tun.counters());
+                tun == null ? new long[Counters.SIZE] : tun.counters(),
+                tun == null ? FastPathStatus.OFF : tun.fastPathStatus());
     }
 
     /** Undoes everything in reverse order; safe to call twice and after a failed start. */

@@ -39,6 +39,7 @@ final class StatusText {
                 + c[Counters.TRANSLATED_6TO4] + " translated, " + c[Counters.DROPPED_6TO4] + " dropped");
         line(t, "ICMP errors", c[Counters.ICMP4_ERRORS_SENT] + " ICMPv4 + " + c[Counters.ICMP6_ERRORS_SENT]
                 + " ICMPv6 sent, " + c[Counters.ICMP_ERRORS_RATE_LIMITED] + " rate-limited");
+        line(t, "fast path", fastPath(f.get("fast_path")));
         StringBuilder drops = new StringBuilder();
         for (Drop d : Drop.values()) {
             long n = c[Counters.dropIndex(d)];
@@ -67,6 +68,29 @@ final class StatusText {
             for (int i = 0; i < packets.size(); i++) {
                 s.append(i == 0 ? "" : ", ").append(packets.get(i));
             }
+        }
+        return s.toString();
+    }
+
+    /**
+     * {@code translating (tcx): 6to4 120 packets, 4to6 118 packets in the kernel; passed to the TUN path 3, 2}
+     * or {@code unavailable (why)}; the TUN path's share is the totals above minus these.
+     */
+    private static String fastPath(Object o) {
+        if (!(o instanceof Map<?, ?> m)) {
+            return "off";
+        }
+        StringBuilder s = new StringBuilder(String.valueOf(m.get("state")));
+        if (!String.valueOf(m.get("hook")).isEmpty()) {
+            s.append(" (").append(m.get("hook")).append(')');
+        }
+        if (!String.valueOf(m.get("reason")).isEmpty()) {
+            s.append(": ").append(m.get("reason"));
+        }
+        if (!"off".equals(m.get("state"))) {
+            s.append("; in the kernel 6to4 ").append(m.get("packets_6to4")).append(", 4to6 ")
+                    .append(m.get("packets_4to6")).append(" packets; passed to the TUN path ")
+                    .append(m.get("passed_6to4")).append(", ").append(m.get("passed_4to6"));
         }
         return s.toString();
     }
