@@ -214,6 +214,34 @@ class FastPathDaemonNamespaceTest {
     }
 
     /**
+     * Without CAP_BPF and CAP_SYS_ADMIN (dropped from the bounding set by setpriv) the kernel refuses the
+     * programs: {@code on} fails the start like any start error (exit 1, one clear line, nothing left);
+     * {@code auto} says why once and translates on the TUN path.
+     */
+    @Test
+    void aKernelRefusalFailsOnAndLeavesAutoOnTheTunPath() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--bounding-set", "-bpf,-sys_admin"));
+        cmd.addAll(CpeLab.jclat("run", "--uplink", "wan0", "--pref64", "2001:db8:64::/96", "--clat-v6",
+                "2001:db8:100::c", "--cpu-steering", "off", "--status-file", lab.status.toString(),
+                "--control-socket", lab.controlSocket().toString(), "--fast-path", "on"));
+        Netns.Result r = Netns.in(lab.cpe, 30, cmd.toArray(new String[0]));
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("ERROR cannot start: fast-path on: bpf("), r.output());
+        assertFalse(Netns.in(lab.cpe, 5, "ip", "link", "show", "clat").code() == 0, "no TUN left behind");
+
+        lab.launcher(List.of("setpriv", "--bounding-set", "-bpf,-sys_admin",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "net.jclat.cli.Main"));
+        start("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--cpu-steering", "off", "--fast-path", "auto");
+        lab.awaitStatus("\"fast_path\":{\"state\":\"unavailable\",\"reason\":\"bpf(", 3);
+        assertEquals(1, lab.log().split("fast path unavailable", -1).length - 1, lab.log());
+        Netns.Result ping = lab.lanPing();
+        assertEquals(0, ping.code(), ping.output() + lab.log());
+        assertTrue(lab.statusJson().contains("\"translated_6to4\":"), lab.statusJson());
+        assertEquals(0, fp("packets_6to4"), lab.statusJson());
+    }
+
+    /**
      * A clsact filter a killed jclat left on a kernel without TCX (planted here the way such a jclat attached
      * it) is removed at start; a kill -9 of a TCX jclat leaves nothing; the restarted daemon translates.
      */
