@@ -36,6 +36,8 @@ final class FastPathAttachment implements TunAttachment {
     private boolean clsact;
     private int uplinkIndex;
     private int tunIndex;
+    /** The TUN it translates on, for {@link #reconfigure}; null while detached. */
+    private ActiveTun current;
     private String state = "off";
     private String reason = "fast-path off";
     /** What earlier programs counted (closed after a failed attach); the live maps add to it. */
@@ -145,8 +147,6 @@ final class FastPathAttachment implements TunAttachment {
         }
         configure(tun, xlat);
     }
-
-    private ActiveTun current;
 
     private void configure(ActiveTun tun, XlatConfig xlat) throws IOException {
         current = tun;

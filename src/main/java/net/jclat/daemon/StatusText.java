@@ -73,11 +73,12 @@ final class StatusText {
     }
 
     /**
-     * {@code translating (tcx): 6to4 120 packets, 4to6 118 packets in the kernel; passed to the TUN path 3, 2}
-     * or {@code unavailable (why)}; the TUN path's share is the totals above minus these.
+     * {@code translating (tcx); in the kernel 6to4 120, 4to6 118 packets; passed to the TUN path 3, 2}, or
+     * {@code passing (tcx): why; ...}, {@code unavailable: why; ...}, {@code off}; the TUN path's share is the
+     * totals above minus the kernel's.
      */
     private static String fastPath(Object o) {
-        if (!(o instanceof Map<?, ?> m)) {
+        if (!(o instanceof Map<?, ?> m) || "off".equals(m.get("state"))) {
             return "off";
         }
         StringBuilder s = new StringBuilder(String.valueOf(m.get("state")));
@@ -87,12 +88,9 @@ final class StatusText {
         if (!String.valueOf(m.get("reason")).isEmpty()) {
             s.append(": ").append(m.get("reason"));
         }
-        if (!"off".equals(m.get("state"))) {
-            s.append("; in the kernel 6to4 ").append(m.get("packets_6to4")).append(", 4to6 ")
-                    .append(m.get("packets_4to6")).append(" packets; passed to the TUN path ")
-                    .append(m.get("passed_6to4")).append(", ").append(m.get("passed_4to6"));
-        }
-        return s.toString();
+        return s.append("; in the kernel 6to4 ").append(m.get("packets_6to4")).append(", 4to6 ")
+                .append(m.get("packets_4to6")).append(" packets; passed to the TUN path ").append(m.get("passed_6to4"))
+                .append(", ").append(m.get("passed_4to6")).toString();
     }
 
     private static String blank(Object v) {
