@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The real daemon with {@code --fast-path on} (TCX on this kernel) in the {@link CpeLab}: the scenarios of
  * {@link DaemonNamespaceTest} (which runs them on the TUN path, fast path off) with the kernel translating
- * the common packets — a 10 MiB HTTP download byte-exact, TTL expiry left to the TUN path, prefix mode, a
- * prefix change by SIGHUP reload — asserting from the status that the kernel's counters moved; with
+ * the common packets — a 10 MiB HTTP download byte-exact, TTL expiry, frag-needed and 4000-byte UDP
+ * (fragments) left to the TUN path, prefix mode, a prefix change by SIGHUP reload — asserting from the status that the kernel's counters moved; with
  * {@code off} they stay 0. A kill -9 leaves no program, filter or qdisc, and a clsact filter a killed jclat
  * left on an older kernel is removed at the next start.
  */
@@ -119,7 +119,7 @@ class FastPathDaemonNamespaceTest {
     }
 
     @Test
-    void nat44TcpAndPingGoThroughTheKernelAndTtlExpiryThroughTheTunPath() throws Throwable {
+    void nat44CommonPacketsGoThroughTheKernelAndTheRestThroughTheTunPath() throws Throwable {
         start("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--fast-path", "on");
         lab.awaitStatus("\"fast_path\":{\"state\":\"translating\",\"reason\":\"\",\"hook\":\"tcx\"", 3);
         String attached = bpfNet();
@@ -167,6 +167,37 @@ class FastPathDaemonNamespaceTest {
         assertTrue(far.output().contains("From 192.0.0.8") && far.output().contains("Time to live exceeded"),
                 far.output() + lab.log());
         awaitAtLeast("6to4:protocol", errorsBefore + 1);
+
+        // DF and too big for the provider's 1400-byte link: the kernel translates it (it fits the uplink), the
+        // provider's Packet Too Big takes the TUN path and arrives as Fragmentation Needed, MTU 1400 - 20.
+        Netns.Result big = lab.lanPing("-M", "do", "-s", "1400", "-i", "1.1");
+        assertTrue(big.output().contains("mtu = 1380") || big.output().contains("mtu=1380"), big.output() + lab.log());
+
+        // 4000 bytes of UDP: IPv4 fragments out, IPv6 fragments back, both through the TUN path, intact.
+        long fragments4 = fp("4to6:fragment");
+        long extensions6 = fp("6to4:options"); // a fragment header is an extension header
+        String echo = "import socket\n"
+                + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+                + "s.bind(('" + SERVER6 + "',9000))\n"
+                + "d,a=s.recvfrom(65535)\n"
+                + "s.sendto(d,a)\n";
+        Process udp = new ProcessBuilder("ip", "netns", "exec", lab.srv, "python3", "-c", echo).start();
+        try {
+            Thread.sleep(500);
+            String client = "import socket\n"
+                    + "c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                    + "c.settimeout(5)\n"
+                    + "data=bytes((i*7)%251 for i in range(4000))\n"
+                    + "c.sendto(data,('198.51.100.10',9000))\n"
+                    + "d,a=c.recvfrom(65535)\n"
+                    + "print(len(d), d==data)\n";
+            Netns.Result u = Netns.in(lab.lan, 20, "python3", "-c", client);
+            assertEquals("4000 True", u.output().strip(), u.output() + lab.log());
+        } finally {
+            udp.destroyForcibly();
+        }
+        awaitAtLeast("4to6:fragment", fragments4 + 3);
+        awaitAtLeast("6to4:options", extensions6 + 3);
 
         lab.stopDaemon();
         String after = bpfNet();
