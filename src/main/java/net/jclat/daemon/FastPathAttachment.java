@@ -23,6 +23,11 @@ import org.tinylog.Logger;
  * to the TUN path when the kernel refuses; {@code on} makes that a start error. Called under the daemon's lock.
  */
 final class FastPathAttachment implements TunAttachment {
+    /**
+     * {@code -Djclat.fastpath.hook=clsact} skips TCX: the pre-6.6 way (OpenWrt's 5.15) run on a newer kernel,
+     * for tests and for comparing the two.
+     */
+    static final String FORCE_HOOK = "jclat.fastpath.hook";
     private static final int ARPHRD_ETHER = 1;
     private static final int ARPHRD_PPP = 512;
     private static final int ARPHRD_RAWIP = 519;
@@ -90,6 +95,9 @@ final class FastPathAttachment implements TunAttachment {
     private void hook(int tun) throws IOException {
         tunIndex = tun;
         try {
+            if ("clsact".equals(System.getProperty(FORCE_HOOK))) {
+                throw new IOException(FORCE_HOOK + "=clsact");
+            }
             uplinkLink = TcxLink.attach(programs.uplinkIngressFd(), uplinkIndex, true);
             tunLink = TcxLink.attach(programs.tunEgressFd(), tun, false);
             clsact = false;

@@ -300,6 +300,40 @@ class FastPathDaemonNamespaceTest {
         assertFalse(bpfNet().contains("jclat_"), bpfNet());
     }
 
+    /**
+     * The clsact way (kernels before 6.6, forced here with {@code -Djclat.fastpath.hook=clsact}): filters on
+     * both hooks that translate, survive a kill -9 (TCX links would not), are replaced at the next start and
+     * removed on stop.
+     */
+    @Test
+    void clsactFiltersTranslateAndAKilledRunsFilterIsRemovedAtTheNextStart() throws Throwable {
+        lab.jvmOptions("-Djclat.fastpath.hook=clsact");
+        start("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--fast-path", "on");
+        lab.awaitStatus("\"fast_path\":{\"state\":\"translating\",\"reason\":\"\",\"hook\":\"clsact\"", 3);
+        String on = bpfNet();
+        assertTrue(on.contains("clsact/ingress jclat_up_in") && on.contains("clsact/egress jclat_tun_eg")
+                && on.contains("tcx programs on wan0 ingress: 0"), on);
+        Netns.Result r = lab.lanPing();
+        assertEquals(0, r.code(), r.output() + lab.log());
+        awaitAtLeast("packets_6to4", 2);
+        awaitAtLeast("packets_4to6", 2);
+
+        Netns.run("kill", "-KILL", Long.toString(daemon.pid()));
+        assertTrue(daemon.waitFor(5, TimeUnit.SECONDS));
+        assertTrue(bpfNet().contains("clsact/ingress jclat_up_in"), "a filter outlives its process: " + bpfNet());
+        Files.deleteIfExists(lab.status);
+        start("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--fast-path", "on");
+        lab.awaitStatus("\"fast_path\":{\"state\":\"translating\"", 3);
+        assertTrue(lab.log().contains("removed the fast path filter a killed jclat left"), lab.log());
+        String again = bpfNet();
+        assertEquals(1, again.split("clsact/ingress jclat_up_in", -1).length - 1, "one filter on the uplink: " + again);
+        r = lab.lanPing();
+        assertEquals(0, r.code(), r.output() + lab.log());
+        awaitAtLeast("packets_6to4", 2);
+        lab.stopDaemon();
+        assertFalse(bpfNet().contains("jclat_"), "filters removed on stop: " + bpfNet());
+    }
+
     /** Runs the body on a thread that has entered the CPE's namespace (ifindexes, netlink, TCX queries). */
     private void inCpe(OwnThread.Body body) throws Throwable {
         String ns = lab.cpe;
