@@ -231,6 +231,22 @@ class FastPathDaemonNamespaceTest {
         assertTrue(seen.contains("2001:db8:50::c0a8:102"), seen);
     }
 
+    /** SIIT with an EAM is not what the programs cover: attached, they pass everything, one line says why. */
+    @Test
+    void aModeTheProgramsDoNotCoverRunsOnTheTunPath() throws Exception {
+        CpeLab.ip(lab.isp, "-6", "route", "add", "2001:db8:64::c0a8:100/120", "via", "2001:db8:100::2");
+        start("--mode", "siit", "--eam", "198.51.100.10/32=2001:db8:200::2/128", "--route-v4", "192.0.2.0/24",
+                "--fast-path", "on");
+        lab.awaitStatus("\"fast_path\":{\"state\":\"passing\",\"reason\":\"SIIT mode", 3);
+        Netns.Result r = lab.lanPing();
+        assertEquals(0, r.code(), r.output() + lab.log());
+        awaitAtLeast("6to4:no_config", 2);
+        awaitAtLeast("4to6:no_config", 2);
+        assertEquals(0, fp("packets_6to4"), lab.statusJson());
+        assertEquals(1, lab.log().split("fast path passes every packet to the TUN path: SIIT", -1).length - 1,
+                lab.log());
+    }
+
     @Test
     void offLeavesEveryPacketToTheTunPath() throws Throwable {
         start("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--fast-path", "off");
