@@ -50,6 +50,7 @@ proto_464xlat_init_config() {
 	proto_config_add_int "route_metric"
 	proto_config_add_int "icmp_errors_per_second"
 	proto_config_add_string "cpu_steering"
+	proto_config_add_string "fast_path"
 	proto_config_add_string "config"
 }
 
@@ -75,10 +76,10 @@ proto_464xlat_setup() {
 	local cfg="$1"
 	local tun="464-$cfg"
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
-	local icmp_errors_per_second cpu_steering config uplink allow_wkp_non_global dns64_server dns
+	local icmp_errors_per_second cpu_steering fast_path config uplink allow_wkp_non_global dns64_server dns
 	local plat_down_routes route_metric
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
-	json_get_vars icmp_errors_per_second cpu_steering config allow_wkp_non_global
+	json_get_vars icmp_errors_per_second cpu_steering fast_path config allow_wkp_non_global
 	json_get_vars plat_down_routes route_metric
 
 	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
@@ -113,6 +114,7 @@ $JCLAT_SCRIPT"
 	_jclat_opt pref64-source "$pref64_source"
 	_jclat_opt icmp-errors-per-second "$icmp_errors_per_second"
 	_jclat_opt cpu-steering "$cpu_steering"
+	_jclat_opt fast-path "$fast_path"
 	_jclat_opt plat-down-routes "$plat_down_routes"
 	_jclat_opt route-metric "$route_metric"
 	case "$native_ipv4_standby" in

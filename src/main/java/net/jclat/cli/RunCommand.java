@@ -23,7 +23,8 @@ final class RunCommand {
                              [--allow-wkp-non-global on|off] [--ignore-tos on|off] [--status-file PATH]
                              [--syslog HOST[:PORT]] [--control-socket PATH] [--tun-io netty|filechannel|auto]
                              [--metrics-listen 127.0.0.1:PORT] [--offload on|off|auto]
-                             [--cpu-steering on|off|auto] [--config FILE]
+                             [--cpu-steering on|off|auto] [--fast-path on|off|auto]
+                             [--config FILE]
               OpenWrt:       [--name NAME] [--hook PROGRAM] [--netifd-managed on|off]
               NAT64 prefix:  [--pref64 PFX]... [--pref64-source static,ra,dns] [--dns SERVER[:PORT]]...
                              [--dns-timeout-ms N] [--dns-retries N] [--retry-initial-s N] [--retry-max-s N]

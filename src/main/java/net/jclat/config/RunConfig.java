@@ -33,6 +33,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param allowWkpNonGlobal lift the RFC 6052 §3.1 ban on non-global IPv4 in 64:ff9b::/96
  * @param ignoreTos IPv6 traffic class 0 instead of the IPv4 TOS (RFC 7915 §4.1)
  * @param icmpErrors whether the translator originates ICMP errors at all (RFC 7915 §4.4 / §5.4)
+ * @param fastPath the kernel fast path: off, where the kernel takes it (auto), or required (on)
  */
 public record RunConfig(
         String uplink,
@@ -66,5 +67,6 @@ public record RunConfig(
         Steering cpuSteering,
         boolean allowWkpNonGlobal,
         boolean ignoreTos,
-        boolean icmpErrors) {
+        boolean icmpErrors,
+        FastPathMode fastPath) {
 }

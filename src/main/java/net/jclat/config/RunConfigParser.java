@@ -70,6 +70,7 @@ public final class RunConfigParser {
     private boolean allowWkpNonGlobal;
     private boolean ignoreTos;
     private boolean icmpErrors = true;
+    private FastPathMode fastPath = FastPathMode.AUTO;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -174,6 +175,7 @@ public final class RunConfigParser {
             case "netifd-managed" -> netifdManaged = onOff(key, v);
             case "offload" -> offload = Offload.parse(v);
             case "cpu-steering" -> cpuSteering = Steering.parse(v);
+            case "fast-path" -> fastPath = FastPathMode.parse(v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -354,6 +356,7 @@ public final class RunConfigParser {
                 List.copyOf(eams), translatorIpv4, translatorIpv6, ipv4Mtu, lowestIpv6Mtu, routeMetric,
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
                 controlSocket != null ? controlSocket : defaultControlSocket(label), metricsListen, tunIo, label, hook,
-                netifdManaged, offload, cpuSteering, allowWkpNonGlobal, ignoreTos, icmpErrors);
+                netifdManaged, offload, cpuSteering, allowWkpNonGlobal, ignoreTos, icmpErrors,
+                fastPath);
     }
 }

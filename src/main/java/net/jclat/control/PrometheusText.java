@@ -102,8 +102,38 @@ public final class PrometheusText {
                 c[Counters.REASSEMBLY_DATAGRAMS]);
         gauge("jclat_reassembly_buffer_bytes", "Bytes of the workers' ICMP reassembly buffers (fixed once allocated)",
                 c[Counters.REASSEMBLY_BUFFER_BYTES]);
+        fastPath(f.get("fast_path"));
         counter("jclat_hairpinned_packets_total", "Packets hairpinned between two EAM addresses (RFC 7757 section"
                 + " 4.2)", c[Counters.HAIRPINNED]);
+    }
+
+    /** The fast path's states, as the status shows them. */
+    public static final List<String> FAST_PATH_STATES = List.of("translating", "passing", "unavailable", "off");
+
+    /**
+     * The kernel fast path: its state, and per direction what it translated and why it passed the rest to the
+     * TUN path. Its packets are also in the totals above, so the TUN path's share is the difference.
+     */
+    private void fastPath(Object o) {
+        Map<?, ?> m = o instanceof Map<?, ?> map ? map : Map.of();
+        String state = m.isEmpty() ? "off" : str(m.get("state"));
+        family("jclat_fastpath_state", "gauge", "1 for the kernel fast path's current state, 0 for the others");
+        for (String s : FAST_PATH_STATES) {
+            sample("jclat_fastpath_state", labels("state", s), s.equals(state) ? 1 : 0);
+        }
+        perDirection("jclat_fastpath_packets_total", "Packets the kernel fast path translated (a super-packet"
+                + " counts as its segments)", num(m.get("packets_4to6")), num(m.get("packets_6to4")));
+        perDirection("jclat_fastpath_bytes_total", "Bytes the kernel fast path sent after translation",
+                num(m.get("bytes_4to6")), num(m.get("bytes_6to4")));
+        family("jclat_fastpath_passed_packets_total", "counter", "Packets the kernel fast path left to the TUN"
+                + " path, by direction and reason");
+        for (String dir : List.of("4to6", "6to4")) {
+            Map<?, ?> why = m.get("passed_" + dir + "_by_reason") instanceof Map<?, ?> w ? w : Map.of();
+            for (Map.Entry<?, ?> e : why.entrySet()) {
+                sample("jclat_fastpath_passed_packets_total", labels("direction", dir, "reason", str(e.getKey())),
+                        num(e.getValue()));
+            }
+        }
     }
 
     /** Every known prefix: whether it is in use, its PLAT's health, and its remaining lifetime. */

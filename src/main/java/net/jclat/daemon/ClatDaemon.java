@@ -112,6 +112,7 @@ public final class ClatDaemon {
         TunOpener.logIo(cfg, tun.device());
         setup.tunOpened(cfg.tun());
         gate.checkpoint();
+        tun.startFastPath(cfg, setup);
 
         status = new StatusFile(cfg.statusFile());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {

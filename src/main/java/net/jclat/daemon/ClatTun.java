@@ -16,8 +16,9 @@ import net.jclat.xlat.XlatConfig;
  */
 final class ClatTun {
     private final WorkerPool workers = new WorkerPool();
-    /** Attached in this order, detached in reverse. A kernel fast path is added here. */
-    private final List<TunAttachment> attachments = List.of(workers);
+    private final FastPathAttachment fastPath = new FastPathAttachment();
+    /** Attached in this order, detached in reverse: the kernel stops taking packets before the workers stop. */
+    private final List<TunAttachment> attachments = List.of(workers, fastPath);
     private TunDevice device;
     /** Per queue, the CPUs its worker is pinned to; empty without per-CPU steering. */
     private List<BitSet> pins = List.of();
@@ -28,6 +29,15 @@ final class ClatTun {
         TunOpener.Opened opened = TunOpener.open(cfg);
         device = opened.device();
         pins = opened.pins();
+    }
+
+    /** At start, once the TUN is open: the kernel fast path as {@code fast-path} says (see there). */
+    void startFastPath(RunConfig cfg, InterfaceSetup setup) throws IOException {
+        fastPath.start(cfg.fastPath(), setup.uplinkIndex(), setup.tunIndex());
+    }
+
+    FastPathStatus fastPathStatus() {
+        return fastPath.status();
     }
 
     /** Starts every attachment on the open TUN. */
@@ -69,6 +79,7 @@ final class ClatTun {
     /** Detaches everything and closes the TUN: the device and its routes go with the last queue. */
     void close() {
         detach();
+        fastPath.close();
         if (device != null) {
             device.close();
             device = null;

@@ -26,6 +26,7 @@ final class ReloadPlan {
             new Fixed("workers", RunConfig::workers),
             new Fixed("offload", RunConfig::offload),
             new Fixed("cpu-steering", RunConfig::cpuSteering),
+            new Fixed("fast-path", RunConfig::fastPath),
             new Fixed("mode", RunConfig::mode),
             new Fixed("clat-v4", RunConfig::clatIpv4),
             new Fixed("clat-v6", RunConfig::clatIpv6),

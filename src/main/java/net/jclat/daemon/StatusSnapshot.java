@@ -28,12 +28,14 @@ import net.jclat.xlat.XlatConfig;
  * @param ipv6Routes   the IPv6 routes into the TUN (CLAT address, dedicated prefixes)
  * @param tunIo        empty before the TUN is open
  * @param counters     in {@link net.jclat.xlat.Counters} layout, over every path and TUN so far
+ * @param fastPath     the kernel fast path's state and counters (its packets are in {@code counters} too)
  */
 record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDiscovery.Status discovery,
         boolean active, PrefixCandidates.Candidate prefix, boolean standby, XlatConfig xlat, Ipv6Prefix clatV6,
         int tunIndex, int tunMtu, int ipv4Mtu, boolean ipv4RoutesUp, List<Route> ipv4Routes, List<Route> ipv6Routes,
         String tunIo, String offloads, List<BitSet> pins, long workerRestarts, long[] workerPackets,
-        int workersReleased, int tunRecreated, long uptimeSeconds, long[] counters) {
+        int workersReleased, int tunRecreated, long uptimeSeconds, long[] counters,
+        FastPathStatus fastPath) {
 
     /** Takes what the status shows from the daemon's parts; {@code setup}, {@code tun}, {@code d} may be null. */
     static StatusSnapshot of(RunConfig cfg, String state, String lastError, PrefixDiscovery.Status d, boolean active,
@@ -49,7 +51,8 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
                 device == null ? "" : device.io().label(),
                 device == null ? "" : TunDevice.describeOffloads(device.offloads()), tun == null ? List.of() : tun.pins(),
                 workers.restarts(), workers.workerPackets(), workers.workersReleased(), tun == null ? 0 : tun.recreated(),
-                uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters());
+                uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters(),
+                tun == null ? FastPathStatus.OFF : tun.fastPathStatus());
     }
 
     /** Everything the status shows except the counters. */
@@ -94,6 +97,7 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
         f.put("worker_packets", Arrays.stream(workerPackets).boxed().toList());
         f.put("workers_released", workersReleased);
         f.put("uptime_seconds", uptimeSeconds);
+        f.put("fast_path", fastPath.fields());
         return f;
     }
 }

@@ -43,6 +43,7 @@ final class StatusText {
                 + (c[Counters.REASSEMBLY_PENDING_4TO6] + c[Counters.REASSEMBLY_PENDING_6TO4]) + " fragments pending in "
                 + c[Counters.REASSEMBLY_DATAGRAMS] + " datagrams, buffer " + c[Counters.REASSEMBLY_BUFFER_BYTES]
                 + " bytes");
+        line(t, "fast path", fastPath(f.get("fast_path")));
         StringBuilder drops = new StringBuilder();
         for (Drop d : Drop.values()) {
             long n = c[Counters.dropIndex(d)];
@@ -73,6 +74,27 @@ final class StatusText {
             }
         }
         return s.toString();
+    }
+
+    /**
+     * {@code translating (tcx); in the kernel 6to4 120, 4to6 118 packets; passed to the TUN path 3, 2}, or
+     * {@code passing (tcx): why; ...}, {@code unavailable: why; ...}, {@code off}; the TUN path's share is the
+     * totals above minus the kernel's.
+     */
+    private static String fastPath(Object o) {
+        if (!(o instanceof Map<?, ?> m) || "off".equals(m.get("state"))) {
+            return "off";
+        }
+        StringBuilder s = new StringBuilder(String.valueOf(m.get("state")));
+        if (!String.valueOf(m.get("hook")).isEmpty()) {
+            s.append(" (").append(m.get("hook")).append(')');
+        }
+        if (!String.valueOf(m.get("reason")).isEmpty()) {
+            s.append(": ").append(m.get("reason"));
+        }
+        return s.append("; in the kernel 6to4 ").append(m.get("packets_6to4")).append(", 4to6 ")
+                .append(m.get("packets_4to6")).append(" packets; passed to the TUN path ").append(m.get("passed_6to4"))
+                .append(", ").append(m.get("passed_4to6")).toString();
     }
 
     private static String blank(Object v) {

@@ -10,6 +10,7 @@ import java.io.IOException;
  * which outlives the process; that variant is not written yet (docs/architecture.md).
  */
 public final class TcxLink implements AutoCloseable {
+    private static final int BPF_PROG_QUERY = 16;
     private static final int BPF_LINK_CREATE = 28;
     private static final int BPF_TCX_INGRESS = 46;
     private static final int BPF_TCX_EGRESS = 47;
@@ -31,6 +32,18 @@ public final class TcxLink implements AutoCloseable {
         a.setInt(8, ingress ? BPF_TCX_INGRESS : BPF_TCX_EGRESS);
         return new TcxLink((int) Bpf.call(BPF_LINK_CREATE, a,
                 "BPF_LINK_CREATE tcx " + (ingress ? "ingress" : "egress") + " ifindex " + ifindex));
+    }
+
+    /**
+     * How many TCX programs the device's ingress or egress holds (in the calling thread's network namespace),
+     * whoever attached them: what {@code bpftool net} shows on kernels its version knows TCX on.
+     */
+    public static int attached(int ifindex, boolean ingress) throws IOException {
+        Memory a = Bpf.attr();
+        a.setInt(0, ifindex);
+        a.setInt(4, ingress ? BPF_TCX_INGRESS : BPF_TCX_EGRESS);
+        Bpf.call(BPF_PROG_QUERY, a, "BPF_PROG_QUERY tcx ifindex " + ifindex);
+        return a.getInt(24);
     }
 
     /** Detaches the program. */

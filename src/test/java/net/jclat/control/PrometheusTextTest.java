@@ -50,6 +50,40 @@ class PrometheusTextTest {
         return m;
     }
 
+    /** The status' fast_path object as the daemon writes it: state, counters per direction, passes by reason. */
+    @Test
+    void theFastPathsStateCountersAndPassReasonsAppearPerDirection() {
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("state", "translating");
+        fp.put("reason", "");
+        fp.put("hook", "tcx");
+        fp.put("packets_6to4", 7963L);
+        fp.put("bytes_6to4", 10966242L);
+        fp.put("passed_6to4_by_reason", new LinkedHashMap<>(Map.of("protocol", 3L, "ttl", 0L)));
+        fp.put("packets_4to6", 67L);
+        fp.put("bytes_4to6", 5166L);
+        fp.put("passed_4to6_by_reason", new LinkedHashMap<>(Map.of("ttl", 2L, "not_ip", 1L)));
+        Map<String, Object> f = fields("running", "2001:db8:64::/96", List.of());
+        f.put("fast_path", fp);
+        List<Sample> s = ExpositionFormat.parse(PrometheusText.render(f, new long[Counters.SIZE]));
+        assertEquals(1, ExpositionFormat.value(s, "jclat_fastpath_state", "state", "translating"));
+        assertEquals(0, ExpositionFormat.value(s, "jclat_fastpath_state", "state", "off"));
+        assertEquals(7963, ExpositionFormat.value(s, "jclat_fastpath_packets_total", "direction", "6to4"));
+        assertEquals(67, ExpositionFormat.value(s, "jclat_fastpath_packets_total", "direction", "4to6"));
+        assertEquals(10966242, ExpositionFormat.value(s, "jclat_fastpath_bytes_total", "direction", "6to4"));
+        assertEquals(5166, ExpositionFormat.value(s, "jclat_fastpath_bytes_total", "direction", "4to6"));
+        assertEquals(3, ExpositionFormat.value(s, "jclat_fastpath_passed_packets_total", "direction", "6to4",
+                "reason", "protocol"));
+        assertEquals(2, ExpositionFormat.value(s, "jclat_fastpath_passed_packets_total", "direction", "4to6",
+                "reason", "ttl"));
+
+        // A status without the object (an older daemon's file): state off, zeros, no pass series.
+        List<Sample> none = ExpositionFormat.parse(PrometheusText.render(fields("running", "", List.of()),
+                new long[Counters.SIZE]));
+        assertEquals(1, ExpositionFormat.value(none, "jclat_fastpath_state", "state", "off"));
+        assertEquals(0, ExpositionFormat.value(none, "jclat_fastpath_packets_total", "direction", "6to4"));
+    }
+
     @Test
     void everyCounterAppearsUnderItsNameAndLabels() {
         long[] c = new long[Counters.SIZE];

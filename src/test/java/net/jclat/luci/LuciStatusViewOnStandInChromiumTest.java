@@ -157,6 +157,7 @@ class LuciStatusViewOnStandInChromiumTest {
         assertEquals("192.0.0.1", field("clat_ipv4"));
         assertEquals("clat", field("tun"));
         assertEquals("2", field("workers"));
+        assertEquals("off", field("fast_path"), "the lab runs the TUN path: " + diagnostics());
         assertEquals("static", field("candidate-source"));
         assertEquals("not probed", field("candidate-health"));
 

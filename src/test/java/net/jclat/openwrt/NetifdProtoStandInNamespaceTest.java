@@ -112,6 +112,13 @@ class NetifdProtoStandInNamespaceTest {
         CpeLab.ip(lab.isp, "-6", "route", "replace", "unreachable", PREFIX_A);
         Netns.Result r = lab.lanPing();
         assertEquals(0, r.code(), "the datapath follows the new prefix: " + r.output() + command());
+        // The handler passes no fast_path, so the default (auto) applies: under netifd the kernel fast path
+        // translates too, with the new prefix (it needs only the ifindexes and the configuration).
+        Thread.sleep(1200); // the status file is written once a second
+        String st = Files.readString(root.resolve("status.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"packets_6to4\":(\\d+)").matcher(st);
+        assertTrue(st.contains("\"fast_path\":{\"state\":\"translating\"") && m.find()
+                && Long.parseLong(m.group(1)) >= 2, "the fast path carried the replies: " + st);
 
         String before = calls();
         handler("teardown", "{}", "");

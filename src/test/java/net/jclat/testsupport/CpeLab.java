@@ -142,7 +142,7 @@ public final class CpeLab implements AutoCloseable {
     }
 
     /**
-     * Starts {@code jclat run --uplink wan0 --workers 2 --status-file ...} plus {@code flags} in the CPE
+     * Starts {@code jclat run --uplink wan0 --workers 2 --status-file ... --fast-path off} plus {@code flags} in the CPE
      * namespace and waits for its status file.
      */
     public Process startDaemon(List<String> flags) throws Exception {
@@ -153,6 +153,10 @@ public final class CpeLab implements AutoCloseable {
             java.addAll(0, launcher);
         }
         java.addAll(1, jvmOptions);
+        // The suites on this lab test the TUN path, which the kernel fast path (default auto) would bypass for
+        // most packets; a test's own --fast-path (or config file key) comes later and wins.
+        // FastPathDaemonNamespaceTest runs the same scenarios with the fast path on.
+        java.addAll(List.of("--fast-path", "off"));
         cmd.addAll(java);
         if (!flags.contains("--control-socket") && !flags.contains("--config")) {
             // Its own socket, so a test never meets a jclat running elsewhere on this machine (the lab).

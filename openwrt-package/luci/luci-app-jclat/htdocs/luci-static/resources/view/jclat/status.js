@@ -192,8 +192,20 @@ return view.extend({
 			[ _('Uplink'), cell('uplink', st.uplink) ],
 			[ _('Native IPv4'), cell('native_ipv4', !!st.native_ipv4, st.native_ipv4 ? _('yes: standing by') : _('no')) ],
 			[ _('Workers'), cell('workers', st.workers) ],
+		].concat(st.fast_path ? [ [ _('Fast path'), this.fastPathCell(st.fast_path) ] ] : []).concat([
 			[ _('Uptime'), cell('uptime_seconds', st.uptime_seconds, fmtDuration(st.uptime_seconds)) ]
-		]);
+		]));
+	},
+
+	/* The kernel fast path: its state and how many packets it translated; the rest of the traffic table's
+	   totals took the TUN path. */
+	fastPathCell: function(fp) {
+		var text = fp.state + (fp.hook ? ' (' + fp.hook + ')' : '') + (fp.reason ? ': ' + fp.reason : '');
+		if (fp.state != 'off')
+			text += '; ' + _('in the kernel') + ' ' + (fp.packets_4to6 || 0) + ' IPv4 \u2192 IPv6, ' +
+				(fp.packets_6to4 || 0) + ' IPv6 \u2192 IPv4 ' + _('packets') + '; ' + _('passed to the TUN path') +
+				' ' + (fp.passed_4to6 || 0) + ', ' + (fp.passed_6to4 || 0);
+		return cell('fast_path', fp.state, text);
 	},
 
 	traffic: function(st, h) {
