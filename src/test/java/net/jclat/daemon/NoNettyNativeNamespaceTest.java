@@ -50,26 +50,7 @@ class NoNettyNativeNamespaceTest {
         Netns.Result ping = lab.lanPing();
         assertEquals(0, ping.code(), ping.output() + lab.log());
 
-        String server = "import socket\n"
-                + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
-                + "s.bind(('" + CpeLab.SERVER6 + "',9000))\n"
-                + "d,a=s.recvfrom(65535)\n"
-                + "s.sendto(d,a)\n";
-        Process echo = new ProcessBuilder("ip", "netns", "exec", lab.srv, "python3", "-c", server).start();
-        try {
-            Thread.sleep(500);
-            String client = "import socket\n"
-                    + "c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
-                    + "c.settimeout(5)\n"
-                    + "data=bytes((i*7)%251 for i in range(4000))\n"
-                    + "c.sendto(data,('198.51.100.10',9000))\n"
-                    + "d,a=c.recvfrom(65535)\n"
-                    + "print(len(d), d==data)\n";
-            Netns.Result r = Netns.in(lab.lan, 20, "python3", "-c", client);
-            assertEquals("4000 True", r.output().strip(), r.output() + lab.log());
-        } finally {
-            echo.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        lab.assertLargeUdpDatagramEchoes();
 
         ControlServer.Reply status = ControlClient.ask(lab.controlSocket(), "status");
         assertEquals(0, status.code(), status.body());

@@ -176,26 +176,7 @@ class FastPathDaemonNamespaceTest {
         // 4000 bytes of UDP: IPv4 fragments out, IPv6 fragments back, both through the TUN path, intact.
         long fragments4 = fp("4to6:fragment");
         long extensions6 = fp("6to4:options"); // a fragment header is an extension header
-        String echo = "import socket\n"
-                + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
-                + "s.bind(('" + SERVER6 + "',9000))\n"
-                + "d,a=s.recvfrom(65535)\n"
-                + "s.sendto(d,a)\n";
-        Process udp = new ProcessBuilder("ip", "netns", "exec", lab.srv, "python3", "-c", echo).start();
-        try {
-            Thread.sleep(500);
-            String client = "import socket\n"
-                    + "c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
-                    + "c.settimeout(5)\n"
-                    + "data=bytes((i*7)%251 for i in range(4000))\n"
-                    + "c.sendto(data,('198.51.100.10',9000))\n"
-                    + "d,a=c.recvfrom(65535)\n"
-                    + "print(len(d), d==data)\n";
-            Netns.Result u = Netns.in(lab.lan, 20, "python3", "-c", client);
-            assertEquals("4000 True", u.output().strip(), u.output() + lab.log());
-        } finally {
-            udp.destroyForcibly();
-        }
+        lab.assertLargeUdpDatagramEchoes();
         awaitAtLeast("4to6:fragment", fragments4 + 3);
         awaitAtLeast("6to4:options", extensions6 + 3);
 

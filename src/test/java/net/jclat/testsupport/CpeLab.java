@@ -225,6 +225,33 @@ public final class CpeLab implements AutoCloseable {
         }
     }
 
+    /**
+     * A 4000-byte UDP datagram from the LAN host to an echo server at the synthesized address and back,
+     * byte-exact: IPv4 fragments translated to IPv6 fragments and back (RFC 7915 §4.1, §5.1.1).
+     */
+    public void assertLargeUdpDatagramEchoes() throws Exception {
+        String server = "import socket\n"
+                + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+                + "s.bind(('" + SERVER6 + "',9000))\n"
+                + "d,a=s.recvfrom(65535)\n"
+                + "s.sendto(d,a)\n";
+        Process echo = new ProcessBuilder("ip", "netns", "exec", srv, "python3", "-c", server).start();
+        try {
+            Thread.sleep(500);
+            String client = "import socket\n"
+                    + "c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                    + "c.settimeout(5)\n"
+                    + "data=bytes((i*7)%251 for i in range(4000))\n"
+                    + "c.sendto(data,('198.51.100.10',9000))\n"
+                    + "d,a=c.recvfrom(65535)\n"
+                    + "print(len(d), d==data)\n";
+            Netns.Result r = Netns.in(lan, 20, "python3", "-c", client);
+            assertEquals("4000 True", r.output().strip(), r.output() + log());
+        } finally {
+            echo.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Two pings from the LAN host to 198.51.100.10, allowing 6 s (proxy NDP may delay the first). */
     public Netns.Result lanPing(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ping", "-n", "-c", "2", "-i", "0.3", "-w", "6"));
