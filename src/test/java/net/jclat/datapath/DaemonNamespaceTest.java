@@ -188,26 +188,7 @@ class DaemonNamespaceTest {
     @ValueSource(strings = {"on", "off"})
     void udpDatagramOf4000BytesArrivesIntact(String offload) throws Exception {
         startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--offload", offload);
-        String server = "import socket\n"
-                + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
-                + "s.bind(('" + SERVER6 + "',9000))\n"
-                + "d,a=s.recvfrom(65535)\n"
-                + "s.sendto(d,a)\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", srv, "python3", "-c", server).start();
-        try {
-            Thread.sleep(500);
-            String client = "import socket\n"
-                    + "c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
-                    + "c.settimeout(5)\n"
-                    + "data=bytes((i*7)%251 for i in range(4000))\n"
-                    + "c.sendto(data,('198.51.100.10',9000))\n"
-                    + "d,a=c.recvfrom(65535)\n"
-                    + "print(len(d), d==data)\n";
-            Netns.Result r = Netns.in(lan, 20, "python3", "-c", client);
-            assertEquals("4000 True", r.output().strip(), r.output() + log());
-        } finally {
-            p.destroyForcibly();
-        }
+        labNet.assertLargeUdpDatagramEchoes();
     }
 
     private long gsoTranslatedWhole() throws IOException {
