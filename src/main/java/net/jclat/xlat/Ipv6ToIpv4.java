@@ -2,13 +2,12 @@ package net.jclat.xlat;
 
 import java.nio.ByteBuffer;
 
-/** RFC 7915 §5: translating IPv6 packets (and the ICMPv6 errors they carry) into IPv4. */
+/** RFC 7915 §5: translating IPv6 packets into IPv4; the ICMPv6 errors they carry go to {@link Icmp6ErrorTranslation}. */
 final class Ipv6ToIpv4 {
     private static final int PROTO_ICMP = 1;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_UDP = 17;
     private static final int PROTO_DCCP = 33;
-    private static final int PROTO_AH = 51;
     private static final int NH_MOBILITY = 135;
     private static final int NH_HIP = 139;
     private static final int NH_SHIM6 = 140;
@@ -16,25 +15,20 @@ final class Ipv6ToIpv4 {
     private static final int BUILD = 64;
     /** RFC 7915 §5 and §5.1: an unfragmented result above this size gets DF set. */
     private static final int DF_THRESHOLD = 1260;
-    private static final int MAX_ICMP4 = 576;
 
     private final Translator t;
     private final IcmpErrors errors;
     private final ByteBuffer scratch;
 
-    // Result of the last walk over an extension-header chain (one worker thread, so fields are safe).
-    private int walkNextHeader;
-    private int walkPayload;
-    private boolean walkFragment;
-    private int walkFragOffset;
-    private boolean walkMore;
-    private int walkFragId;
-    private int walkSegmentsLeftAt;
+    /** The outer packet's extension headers (one worker thread, so reusing it is safe). */
+    private final ExtensionHeaderChain walk = new ExtensionHeaderChain();
+    private final Icmp6ErrorTranslation errorTranslation;
 
     Ipv6ToIpv4(Translator t, IcmpErrors errors) {
         this.t = t;
         this.errors = errors;
         this.scratch = t.scratch;
+        this.errorTranslation = new Icmp6ErrorTranslation(t);
     }
 
     Verdict translate(AddressMapper m, ByteBuffer b, int off, int len, PacketSink sink) {
@@ -64,15 +58,15 @@ final class Ipv6ToIpv4 {
         if (srcHi == 0 && (srcLo == 0 || srcLo == 1)) {
             return t.drop(Drop.ILLEGAL_SOURCE);
         }
-        Drop walk = walkExtensions(b, off, end);
-        if (walk != null) {
-            return t.drop(walk);
+        Drop bad = walk.walk(b, off, end);
+        if (bad != null) {
+            return t.drop(bad);
         }
-        int nh = walkNextHeader;
-        int p = walkPayload;
-        boolean frag = walkFragment;
-        int fragOffset = walkFragOffset;
-        boolean more = walkMore;
+        int nh = walk.nextHeader;
+        int p = walk.payload;
+        boolean frag = walk.fragment;
+        int fragOffset = walk.fragOffset;
+        boolean more = walk.more;
         boolean isFragment = frag && (more || fragOffset != 0);
         int payloadLen = end - p;
         if (more && (payloadLen & 7) != 0) {
@@ -88,7 +82,7 @@ final class Ipv6ToIpv4 {
         if (nh == Ipv6Header.NH_ICMPV6 && isFragment) {
             // RFC 7915 §5.2: the ICMPv6 checksum covers a pseudo-header and the ICMPv4 one does not, so a fragment's
             // cannot be translated alone; the datagram is reassembled, then translated (and fragmented) whole.
-            return t.reassembly.offer6(m, b, off, p, payloadLen, fragOffset, more, walkFragId, sink);
+            return t.reassembly.offer6(m, b, off, p, payloadLen, fragOffset, more, walk.fragId, sink);
         }
         int icmpType = -1;
         if (nh == Ipv6Header.NH_ICMPV6) {
@@ -97,21 +91,21 @@ final class Ipv6ToIpv4 {
             }
             icmpType = b.get(p) & 0xFF;
             if (IcmpMaps.isIcmp6Error(icmpType)) {
-                if (walkSegmentsLeftAt >= 0) {
+                if (walk.segmentsLeftAt >= 0) {
                     // RFC 7915 §5.1: never translated; no error either, it is an ICMPv6 error itself.
                     return t.drop(Drop.IPV6_SEGMENTS_LEFT);
                 }
-                return translateError(m, b, off, end, p, sink);
+                return errorTranslation.translate(m, b, off, end, p, sink);
             }
             if (icmpType != IcmpMaps.V6_ECHO_REQUEST && icmpType != IcmpMaps.V6_ECHO_REPLY) {
                 // RFC 7915 §5.2: MLD, ND and unknown informational messages are silently dropped.
                 return t.drop(icmpType >= 130 && icmpType <= 143 ? Drop.NDP_MLD : Drop.ICMP_UNTRANSLATABLE);
             }
         }
-        if (walkSegmentsLeftAt >= 0) {
+        if (walk.segmentsLeftAt >= 0) {
             // RFC 7915 §5.1: not translated; Parameter Problem pointing at the Segments Left field.
             return t.answered(errors.icmp6(m, b, off, end - off, fragOffset != 0, icmpType >= 0,
-                    IcmpMaps.V6_PARAMETER_PROBLEM, 0, walkSegmentsLeftAt - off, sink), Drop.IPV6_SEGMENTS_LEFT);
+                    IcmpMaps.V6_PARAMETER_PROBLEM, 0, walk.segmentsLeftAt - off, sink), Drop.IPV6_SEGMENTS_LEFT);
         }
         if (isUntranslatableProtocol(nh)) {
             return t.drop(Drop.UNTRANSLATABLE_PROTOCOL);
@@ -176,7 +170,7 @@ final class Ipv6ToIpv4 {
         int fragField;
         if (frag) {
             // RFC 7915 §5.1.1: identification from the low 16 bits, MF from M, DF clear, offset copied.
-            id = walkFragId & 0xFFFF;
+            id = walk.fragId & 0xFFFF;
             fragField = (more ? Ipv4Header.FLAG_MF : 0) | fragOffset >>> 3;
         } else {
             id = t.gsoSegments > 1 ? t.nextIpv4Ids(t.gsoSegments) : t.nextIpv4Id();
@@ -212,64 +206,8 @@ final class Ipv6ToIpv4 {
                 IcmpMaps.V6_DEST_UNREACHABLE, icmpCode, 0, sink), why);
     }
 
-    /**
-     * Walks HBH / Destination Options / Routing / Fragment headers (RFC 7915 §5.1) and leaves the upper
-     * protocol and where it starts in the walk fields. Returns a drop reason or null.
-     */
-    private Drop walkExtensions(ByteBuffer b, int off, int end) {
-        int nh = Ipv6Header.nextHeader(b, off);
-        int pos = off + Ipv6Header.LENGTH;
-        walkFragment = false;
-        walkFragOffset = 0;
-        walkMore = false;
-        walkFragId = 0;
-        walkSegmentsLeftAt = -1;
-        while (true) {
-            if (nh == Ipv6Header.NH_HOP_BY_HOP || nh == Ipv6Header.NH_DESTINATION_OPTIONS
-                    || nh == Ipv6Header.NH_ROUTING || nh == PROTO_AH) {
-                // HBH only first (RFC 8200 §4.1); after a Fragment Header an extension header other than
-                // ESP means the packet should be dropped (RFC 7915 §5.1.1).
-                if ((nh == Ipv6Header.NH_HOP_BY_HOP && pos != off + Ipv6Header.LENGTH) || walkFragment
-                        || nh == PROTO_AH) {
-                    return nh == PROTO_AH ? Drop.UNTRANSLATABLE_PROTOCOL : Drop.IPV6_BAD_EXTENSION;
-                }
-                if (pos + 8 > end) {
-                    return Drop.IPV6_BAD_EXTENSION;
-                }
-                int hlen = ((b.get(pos + 1) & 0xFF) + 1) * 8;
-                if (pos + hlen > end) {
-                    return Drop.IPV6_BAD_EXTENSION;
-                }
-                if (nh == Ipv6Header.NH_ROUTING && (b.get(pos + 3) & 0xFF) != 0 && walkSegmentsLeftAt < 0) {
-                    walkSegmentsLeftAt = pos + 3;
-                }
-                nh = b.get(pos) & 0xFF;
-                pos += hlen;
-            } else if (nh == Ipv6Header.NH_FRAGMENT) {
-                if (walkFragment || pos + 8 > end) {
-                    return Drop.IPV6_BAD_EXTENSION;
-                }
-                int field = b.getShort(pos + 2) & 0xFFFF;
-                walkFragment = true;
-                walkFragOffset = field & 0xFFF8;
-                walkMore = (field & 1) != 0;
-                walkFragId = b.getInt(pos + 4);
-                nh = b.get(pos) & 0xFF;
-                pos += 8;
-                if (walkFragOffset != 0) {
-                    break; // the rest is the middle of the payload, not headers
-                }
-            } else {
-                break;
-            }
-        }
-        walkNextHeader = nh;
-        walkPayload = pos;
-        return null;
-    }
-
     /** IPv6-only protocols with no meaning in IPv4 (mobility, HIP, shim6), "no next header" and ICMPv4. */
-    private static boolean isUntranslatableProtocol(int nh) {
+    static boolean isUntranslatableProtocol(int nh) {
         // ICMPv4 (1) is not IPv6's: copied as protocol 1 it would reach IPv4 as ICMP nobody translated.
         return nh == PROTO_ICMP || nh == Ipv6Header.NH_NONE || nh == NH_MOBILITY || nh == NH_HIP || nh == NH_SHIM6
                 || nh == Ipv6Header.NH_HOP_BY_HOP || nh == Ipv6Header.NH_ROUTING || nh == Ipv6Header.NH_FRAGMENT
@@ -373,165 +311,5 @@ final class Ipv6ToIpv4 {
         t.emit6(sink, b, off, end - off);
         t.counters.add(Counters.TRANSLATED_6TO4, t.gsoSegments);
         return Verdict.TRANSLATED;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // ICMPv6 errors (RFC 7915 §5.2, §5.3), built in scratch.
-
-    private Verdict translateError(AddressMapper m, ByteBuffer b, int off, int end, int icmp, PacketSink sink) {
-        XlatConfig c = m.config();
-        int type = b.get(icmp) & 0xFF;
-        int code = b.get(icmp + 1) & 0xFF;
-        int mapped = IcmpMaps.v6ToV4(type, code);
-        if (mapped == IcmpMaps.NONE) {
-            return t.drop(Drop.ICMP_UNTRANSLATABLE);
-        }
-        // RFC 7915 §5: the checksum MUST be evaluated before translation; the ICMPv4 one is computed afresh.
-        long check = Checksum.sum(b, icmp, end - icmp) + Checksum.ipv6Addresses(b, off) + (end - icmp)
-                + Ipv6Header.NH_ICMPV6;
-        if (Checksum.fold(check) != 0xFFFF) {
-            return t.drop(Drop.ICMP_BAD_CHECKSUM);
-        }
-        int hopLimit = Ipv6Header.hopLimit(b, off);
-        if (hopLimit <= 1) {
-            return t.drop(Drop.TTL_EXPIRED);
-        }
-        int type4 = mapped >>> 8;
-        int code4 = mapped & 0xFF;
-        int rest;
-        if (type == IcmpMaps.V6_PACKET_TOO_BIG) {
-            long advertised = b.getInt(icmp + 4) & 0xFFFF_FFFFL;
-            rest = IcmpMaps.fragmentationNeededMtu(advertised, c.ipv4Mtu(), c.ipv6Mtu());
-        } else if (type == IcmpMaps.V6_PARAMETER_PROBLEM && code == 0) {
-            int pointer = IcmpMaps.pointerV6ToV4(b.getInt(icmp + 4) & 0xFFFF_FFFFL);
-            if (pointer == IcmpMaps.NONE) {
-                return t.drop(Drop.ICMP_UNTRANSLATABLE);
-            }
-            rest = pointer << 24;
-        } else {
-            rest = 0;
-        }
-        long srcHi = Ipv6Header.sourceHi(b, off);
-        long srcLo = Ipv6Header.sourceLo(b, off);
-        long src = m.toIpv4(srcHi, srcLo, false);
-        if (src == AddressMapper.NOT_MAPPED) {
-            // RFC 6791 §4: an error from an IPv6 router with no IPv4 form is sourced from the pool.
-            src = IcmpErrors.poolAddress(c.translatorIpv4(), srcHi ^ srcLo) & 0xFFFF_FFFFL;
-        } else if (src < 0) {
-            return t.drop(Ipv4ToIpv6.mappingDrop(src, Drop.SOURCE_NOT_MAPPED));
-        } else if (m.isOwnIpv4((int) src)) {
-            return t.drop(Drop.OWN_ADDRESS_SOURCE); // RFC 7756 §6
-        }
-        long dst = m.toIpv4(Ipv6Header.destinationHi(b, off), Ipv6Header.destinationLo(b, off), true);
-        if (dst < 0) {
-            return t.drop(Ipv4ToIpv6.mappingDrop(dst, Drop.DESTINATION_NOT_MAPPED));
-        }
-        Drop scope = UnforwardableIpv4.check((int) src, (int) dst);
-        if (scope != null) {
-            return t.drop(scope);
-        }
-
-        int in = icmp + 8;
-        int avail = end - in;
-        // RFC 4884: Destination Unreachable and Time Exceeded may give the original datagram's length in
-        // 64-bit words; the rest is an extension structure.
-        int lengthWords = type == IcmpMaps.V6_DEST_UNREACHABLE || type == IcmpMaps.V6_TIME_EXCEEDED
-                ? b.get(icmp + 4) & 0xFF : 0;
-        int original = avail;
-        int extension = 0;
-        if (lengthWords != 0 && lengthWords * 8 <= avail) {
-            original = lengthWords * 8;
-            extension = avail - original;
-        }
-        if (type4 == IcmpMaps.V4_DEST_UNREACHABLE && code4 == 4 || type4 == IcmpMaps.V4_PARAMETER_PROBLEM) {
-            extension = 0; // came from types that cannot carry one
-        }
-        int o = BUILD;
-        int icmp4 = o + Ipv4Header.MIN_LENGTH;
-        int inner4 = icmp4 + 8;
-        int innerLen = translateInner(m, b, in, in + original, inner4);
-        if (innerLen < 0) {
-            return t.drop(Translator.DROPS[-innerLen - 1]);
-        }
-        int room = MAX_ICMP4 - Ipv4Header.MIN_LENGTH - 8;
-        int body;
-        int lengthField = 0;
-        if (extension > 0) {
-            body = IcmpExtensionLayout.layOut(scratch, inner4, innerLen, b, in + original, extension, room, 4);
-            lengthField = IcmpExtensionLayout.padded(innerLen, room, 4) / 4;
-        } else {
-            body = Math.min(innerLen, room);
-        }
-        int icmpLen = 8 + body;
-        scratch.putShort(icmp4, (short) (type4 << 8 | code4));
-        scratch.putShort(icmp4 + 2, (short) 0);
-        scratch.putInt(icmp4 + 4, rest | lengthField << 16);
-        scratch.putShort(icmp4 + 2, (short) Checksum.finish(Checksum.sum(scratch, icmp4, icmpLen)));
-        Ipv4Header.write(scratch, o, Ipv6Header.trafficClass(b, off), Ipv4Header.MIN_LENGTH + icmpLen,
-                t.nextIpv4Id(), 0, hopLimit - 1, PROTO_ICMP, (int) src, (int) dst);
-        t.emit4(sink, scratch, o, Ipv4Header.MIN_LENGTH + icmpLen);
-        t.counters.add(Counters.TRANSLATED_6TO4, t.gsoSegments);
-        return Verdict.TRANSLATED;
-    }
-
-    /**
-     * RFC 7915 §5.3: the IPv6 packet quoted in an ICMPv6 error becomes an IPv4 packet (addresses mapped
-     * the other way round, hop limit kept, extension headers skipped). Returns the bytes written at
-     * {@code out} in scratch, or {@code -(drop ordinal + 1)}.
-     */
-    private int translateInner(AddressMapper m, ByteBuffer b, int in, int quotedEnd, int out) {
-        if (quotedEnd - in < Ipv6Header.LENGTH || (b.get(in) & 0xF0) != 0x60) {
-            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
-        }
-        int fullEnd = in + Ipv6Header.LENGTH + Ipv6Header.payloadLength(b, in);
-        // Walk only what is quoted; the packet's own length says how long it really was.
-        Drop walk = walkExtensions(b, in, quotedEnd);
-        if (walk != null) {
-            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
-        }
-        int nh = walkNextHeader;
-        int p = walkPayload;
-        if (nh == Ipv6Header.NH_ICMPV6 && walkFragOffset == 0 && p < quotedEnd
-                && IcmpMaps.isIcmp6Error(b.get(p) & 0xFF)) {
-            return -(Drop.ICMP_NESTED_ERROR.ordinal() + 1);
-        }
-        if (isUntranslatableProtocol(nh)) {
-            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
-        }
-        long src = m.toIpv4(Ipv6Header.sourceHi(b, in), Ipv6Header.sourceLo(b, in), true);
-        long dst = m.toIpv4(Ipv6Header.destinationHi(b, in), Ipv6Header.destinationLo(b, in), false);
-        // RFC 7915 §5.3: translated "in the same way" as an outer packet, so the same addresses are refused.
-        if (src < 0 || dst < 0 || UnforwardableIpv4.check((int) src, (int) dst) != null) {
-            return -(Drop.ICMP_BAD_INNER.ordinal() + 1);
-        }
-        int fullPayload = Math.max(0, fullEnd - p);
-        int total = Ipv4Header.MIN_LENGTH + fullPayload;
-        int fragField = walkFragment ? (walkMore ? Ipv4Header.FLAG_MF : 0) | walkFragOffset >>> 3
-                : total > DF_THRESHOLD ? Ipv4Header.FLAG_DF : 0;
-        int protocol = nh == Ipv6Header.NH_ICMPV6 ? PROTO_ICMP : nh;
-        int dataLen = Math.max(0, quotedEnd - p);
-        scratch.put(out + Ipv4Header.MIN_LENGTH, b, p, dataLen);
-        Ipv4Header.write(scratch, out, Ipv6Header.trafficClass(b, in), Math.min(total, 65535),
-                walkFragment ? walkFragId & 0xFFFF : 0, fragField, Ipv6Header.hopLimit(b, in), protocol, (int) src,
-                (int) dst);
-        if (walkFragOffset == 0) {
-            long oldSum = Checksum.sum(b, in + 8, 32);
-            long newSum = Checksum.ipv4Addresses((int) src, (int) dst);
-            int d = out + Ipv4Header.MIN_LENGTH;
-            int field = PseudoHeaderChecksum.fieldOffset(nh);
-            if (field >= 0 && dataLen >= field + 2) {
-                PseudoHeaderChecksum.adjust(scratch, d, nh, oldSum, newSum);
-            } else if (nh == Ipv6Header.NH_ICMPV6 && dataLen >= 4) {
-                int oldWord = scratch.getShort(d) & 0xFFFF;
-                int mapped = IcmpMaps.v6ToV4(oldWord >>> 8, oldWord & 0xFF);
-                if (mapped != IcmpMaps.NONE) {
-                    scratch.putShort(d, (short) mapped);
-                    long pseudo = oldSum + fullPayload + Ipv6Header.NH_ICMPV6;
-                    scratch.putShort(d + 2, (short) Checksum.adjust(scratch.getShort(d + 2) & 0xFFFF,
-                            oldWord + pseudo, mapped));
-                }
-            }
-        }
-        return Ipv4Header.MIN_LENGTH + dataLen;
     }
 }
