@@ -159,4 +159,23 @@ class Rfc7915Section4_3Test {
         assertEquals(1280, v6.raw.length);
         assertTrue(PacketAssert.parseQuoted6(v6.icmpBody()).hasFragment);
     }
+
+    @Test
+    void rfc4884ExtensionIsNotCarriedIntoPacketTooBigOrParameterProblem() {
+        // RFC 4884 §4.5: ICMPv6 Packet Too Big and Parameter Problem have no length attribute, so an extension
+        // on the ICMPv4 Fragmentation Needed (3/4) or Parameter Problem (12/0) is left out, not appended.
+        byte[] original = slice(ipv4(R4, H4).udp(1, 2, bytes(272, 3)).build(), 0, 128);
+        byte[] extension = {0x20, 0, 0x12, 0x34, 0, 4, 1, 1};
+        byte[] quoted = concat(original, extension);
+        PacketAssert.V6 ptb = XlatRun.run(siitConfig(), error(3, 4, 32 << 16 | 1400, quoted)).single6();
+        assertEquals(2, ptb.icmpType());
+        assertEquals(148, ptb.icmpBody().length, "the 128 quoted bytes translated (+20), no padding, no extension");
+        PacketAssert.V6 pp = XlatRun.run(siitConfig(), error(12, 0, 8 << 24 | 32 << 16, quoted)).single6();
+        assertEquals(4, pp.icmpType());
+        assertEquals(7, pp.upperBytes[7] & 0xFF, "pointer to the TTL becomes the pointer to the Hop Limit");
+        assertEquals(148, pp.icmpBody().length);
+        // The same extension on Destination Unreachable (3/1) is kept: the test can tell the difference.
+        PacketAssert.V6 du = XlatRun.run(siitConfig(), error(3, 1, 32 << 16, quoted)).single6();
+        assertEquals(152 + extension.length, du.icmpBody().length);
+    }
 }
