@@ -127,6 +127,7 @@ public final class ClatDaemon {
         hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
         watchdog = new SetupWatchdog(nl);
         timer.scheduleWithFixedDelay(this::checkSetup, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(new ZeroChecksumUdpEvents(tun::datapath)::check, 10, 10, TimeUnit.SECONDS);
         gate.checkpoint();
         discovery = new PrefixDiscovery(DiscoverySettings.of(cfg), this::onPrefix);
         discovery.start();

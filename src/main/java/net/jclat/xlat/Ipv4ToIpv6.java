@@ -165,6 +165,9 @@ final class Ipv4ToIpv6 {
             Drop l4 = updateTransport(c, b, p, payloadLen, protocol, isFragment,
                     Checksum.ipv4Addresses(src, dst), Ipv6Header.addressSum(srcHi, srcLo, dstHi, dstLo));
             if (l4 != null) {
+                if (l4 == Drop.UDP_ZERO_CHECKSUM) {
+                    t.zeroChecksumUdp.record(src, dst, b.getShort(p) & 0xFFFF, b.getShort(p + 2) & 0xFFFF);
+                }
                 return t.drop(l4);
             }
         }

@@ -20,6 +20,8 @@ public final class Translator {
     static final Drop[] DROPS = Drop.values();
 
     final Counters counters;
+    /** RFC 7915 §4.5: the last IPv4 UDP datagram dropped for its zero checksum. */
+    final DroppedFlow zeroChecksumUdp = new DroppedFlow();
     final LongSupplier clock;
     final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
     private final Ipv4ToIpv6 fromIpv4;
@@ -149,6 +151,11 @@ public final class Translator {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** The last IPv4 UDP datagram dropped for its zero checksum (RFC 7915 §4.5), for a management event. */
+    public DroppedFlow zeroChecksumUdp() {
+        return zeroChecksumUdp;
     }
 
     public XlatConfig config() {

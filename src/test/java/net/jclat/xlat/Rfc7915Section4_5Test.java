@@ -16,6 +16,7 @@ import static net.jclat.xlat.PacketBuilder.v6;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,13 @@ class Rfc7915Section4_5Test {
     void udpZeroChecksumIsDroppedWhenTheDatagramIsFragmented() {
         byte[] seg = PacketBuilder.udp4NoChecksum(1234, 5678, bytes(200, 7));
         byte[] first = ipv4(H4, R4).mf(true).payload(17, slice(seg, 0, 104)).build();
-        XlatRun.run(siitConfig(), first).assertSilentDrop(Drop.UDP_ZERO_CHECKSUM);
+        Translator t = new Translator(siitConfig(), new Counters());
+        assertNull(t.zeroChecksumUdp().describe(), "nothing recorded before a drop");
+        XlatRun.run(t, first).assertSilentDrop(Drop.UDP_ZERO_CHECKSUM);
+        // The management event's record: addresses and ports of the dropped datagram.
+        assertEquals(1, t.zeroChecksumUdp().count());
+        assertEquals(H4 + ":1234 → " + R4 + ":5678",
+                t.zeroChecksumUdp().describe());
     }
 
     @Test
