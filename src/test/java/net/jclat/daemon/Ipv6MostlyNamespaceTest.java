@@ -168,7 +168,7 @@ class Ipv6MostlyNamespaceTest {
 
         plat.stop();
         lab.awaitStatus("\"dhcp_option_108\":\"off\"", 15);
-        assertFalse(Files.readString(opts).contains("108"), Files.readString(opts));
+        assertFalse(Files.readString(opts).contains("tag:lan0"), Files.readString(opts));
         seen.clear();
         client = dhcpClient(true);
         String withdrawn = await(l -> l.startsWith("DHCP type=5 "), 10, "an ACK");
@@ -178,7 +178,7 @@ class Ipv6MostlyNamespaceTest {
         plat.restart();
         lab.awaitStatus("\"dhcp_option_108\":\"on\"", 15);
         lab.stopDaemon();
-        assertFalse(Files.readString(opts).contains("108"), "off after stop: " + Files.readString(opts));
+        assertFalse(Files.readString(opts).contains("tag:lan0"), "off after stop: " + Files.readString(opts));
     }
 
     // --- helpers
