@@ -96,7 +96,12 @@ class Ipv6MostlyNamespaceTest {
         String routerLinkLocal = linkLocal(lab.cpe, "lan0");
         String mac = Netns.in(lab.cpe, 5, "cat", "/sys/class/net/lan0/address").output().strip().replace(":", "");
 
-        lab.startDaemon(daemonFlags());
+        Path hook = dir.resolve("hook.sh");
+        Path hookLog = dir.resolve("hook.log");
+        Files.writeString(hook, "#!/bin/sh\necho \"$JCLAT_STATE $JCLAT_IPV6_MOSTLY [$JCLAT_IPV6_MOSTLY_IFACES]"
+                + " $JCLAT_PREF64_LIFETIME $JCLAT_V6ONLY_WAIT\" >> " + hookLog + "\n");
+        hook.toFile().setExecutable(true);
+        lab.startDaemon(daemonFlags("--hook", hook.toString()));
         String ra = await(l -> l.startsWith("RA ") && l.contains(PREF64_STATIC), 15, "a PREF64 RA from jclat");
         String src = field(ra, "src");
         assertTrue(src.startsWith("fe80::"), "link-local source (RFC 4861 §6.1.2): " + ra);
@@ -114,6 +119,7 @@ class Ipv6MostlyNamespaceTest {
         await(l -> l.startsWith("RA src=" + routerLinkLocal + " ") && !field(l, "lifetime").equals("0"), 10,
                 "radvd's own RAs");
         assertTrue(defaultRoute().contains("via " + routerLinkLocal), "radvd's default router: " + defaultRoute());
+        awaitFile(hookLog, "running on [lan0] 65528 1800");
 
         plat.stop();
         String gone = await(l -> l.startsWith("RA src=" + src + " ") && l.contains(PREF64_WITHDRAWN), 15,
@@ -123,6 +129,7 @@ class Ipv6MostlyNamespaceTest {
         assertTrue(lab.statusJson().contains("\"lifetime\":0"), lab.statusJson());
         Thread.sleep(5000); // radvd's RAs go on (every 3-4 s); jclat's lifetime-0 ones touched no router
         assertTrue(defaultRoute().contains("via " + routerLinkLocal), "radvd's router kept: " + defaultRoute());
+        awaitFile(hookLog, "running off [lan0] 0 1800"); // plat-down-routes keep: still running, LAN told to fall back
 
         plat.restart();
         await(l -> l.startsWith("RA src=" + src + " ") && l.contains(PREF64_STATIC), 15, "PREF64 again");
@@ -132,6 +139,7 @@ class Ipv6MostlyNamespaceTest {
         seen.clear();
         lab.stopDaemon();
         await(l -> l.startsWith("RA src=" + src + " ") && l.contains(PREF64_WITHDRAWN), 5, "withdrawn at stop");
+        awaitFile(hookLog, "stopped off [lan0] 0 1800");
         assertTrue(defaultRoute().contains("via " + routerLinkLocal), "radvd's router kept: " + defaultRoute());
     }
 
@@ -191,6 +199,17 @@ class Ipv6MostlyNamespaceTest {
         String cmd = "mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/dhcpcd && exec timeout 12 dhcpcd -1 -4 -B -d"
                 + " --noarp -t 8 -f /dev/null -c /bin/true" + (ask108 ? " --option ipv6_only_preferred" : "") + " eth0";
         return Netns.in(lab.lan, 20, "sh", "-c", cmd).output();
+    }
+
+    private static void awaitFile(Path file, String line) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(file) || !Files.readString(file).lines().anyMatch(line::equals)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no line '" + line + "' in " + (Files.exists(file) ? Files.readString(file)
+                        : "(no file)"));
+            }
+            Thread.sleep(100);
+        }
     }
 
     private String defaultRoute() throws IOException {
