@@ -135,6 +135,16 @@ class Ipv6MostlyNamespaceTest {
         await(l -> l.startsWith("RA src=" + src + " ") && l.contains(PREF64_STATIC), 15, "PREF64 again");
         lab.awaitStatus("\"announcing\":true", 5);
         assertTrue(lab.statusJson().matches("(?s).*\"ra_sent\":[1-9].*"), lab.statusJson());
+        String text = Netns.in(lab.cpe, 10, CpeLab.jclat("status", "--socket",
+                lab.controlSocket().toString()).toArray(new String[0])).output();
+        assertTrue(text.contains("IPv6-mostly:     lan0: PREF64 " + PREFIX + " for 65528 s"), text);
+
+        // Native IPv4 on the uplink: the CLAT stands by (RFC 6877 §6.1), and so does the LAN's PREF64.
+        CpeLab.ip(lab.cpe, "addr", "add", "100.64.0.2/24", "dev", "wan0");
+        CpeLab.ip(lab.cpe, "route", "add", "default", "via", "100.64.0.1", "dev", "wan0");
+        await(l -> l.startsWith("RA src=" + src + " ") && l.contains(PREF64_WITHDRAWN), 10, "withdrawn in standby");
+        CpeLab.ip(lab.cpe, "route", "del", "default", "via", "100.64.0.1", "dev", "wan0");
+        await(l -> l.startsWith("RA src=" + src + " ") && l.contains(PREF64_STATIC), 10, "back after standby");
 
         seen.clear();
         lab.stopDaemon();
