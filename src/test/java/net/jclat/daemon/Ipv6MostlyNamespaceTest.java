@@ -154,6 +154,29 @@ class Ipv6MostlyNamespaceTest {
     }
 
     @Test
+    void aFailoverToTheOtherPlatAnnouncesItsPrefixAndTheOldOneAtLifetimeZeroInTheSameRa() throws Exception {
+        String prefixB = "2001:db8:65::/96";
+        String pref64B = "2602fff8" + "20010db80065000000000000";
+        Tayga.start(lab.isp, dir.resolve("platb"), "plat64b", prefixB, "100.64.2");
+        sniff();
+        List<String> flags = daemonFlags();
+        flags.addAll(2, List.of("--pref64", prefixB));
+        lab.startDaemon(flags);
+        String first = await(l -> l.startsWith("RA ") && l.contains(PREF64_STATIC), 15, "PREF64 A");
+        String src = field(first, "src");
+        try {
+            plat.stop();
+            String change = await(l -> l.startsWith("RA src=" + src + " ") && l.contains(pref64B), 15, "PREF64 B");
+            assertTrue(field(change, "opts").endsWith("," + pref64B + "," + PREF64_WITHDRAWN),
+                    "RFC 8781 §4.1: the new prefix, and the old one at lifetime 0: " + change);
+            lab.awaitStatus("\"pref64\":\"" + prefixB + "\",\"lifetime\":65528", 5);
+            lab.stopDaemon();
+        } finally {
+            Tayga.stopAll(dir, "platb");
+        }
+    }
+
+    @Test
     void option108IsOfferedToClientsThatAskWhileThePlatIsHealthyAndWithdrawnWhenItDies() throws Exception {
         Path opts = dir.resolve("dhcp-opts");
         Path pid = dir.resolve("dnsmasq.pid");
