@@ -51,6 +51,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
     /** What the options file says now: null before the first write, or after a failed one. */
     private Boolean option108Written;
     private long dhcpRetryAt;
+    private String dhcpProblem;
     private boolean closed;
 
     private Ipv6MostlyLan(Ipv6MostlyConfig cfg, String instance) {
@@ -168,8 +169,16 @@ public final class Ipv6MostlyLan implements AutoCloseable {
                 DnsmasqOptionsFile.signal(cfg.dhcpServerPidFile());
             }
             dhcpRetryAt = 0;
+            if (dhcpProblem != null) {
+                Logger.info("IPv6-mostly: option 108 {} applied again", on ? "on" : "off");
+            }
+            dhcpProblem = null;
         } catch (IOException | RuntimeException e) {
-            Logger.warn("IPv6-mostly: option 108 {} not applied (retrying): {}", on ? "on" : "off", e.getMessage());
+            if (!String.valueOf(e.getMessage()).equals(dhcpProblem)) { // one line per problem, not one per retry
+                Logger.warn("IPv6-mostly: option 108 {} not applied (retrying every {} s): {}", on ? "on" : "off",
+                        RETRY_MS / 1000, e.getMessage());
+            }
+            dhcpProblem = String.valueOf(e.getMessage());
             option108Written = null;
             dhcpRetryAt = now + RETRY_MS;
         }
