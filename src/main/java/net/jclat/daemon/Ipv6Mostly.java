@@ -28,7 +28,8 @@ final class Ipv6Mostly implements AutoCloseable {
 
     static Ipv6Mostly start(RunConfig cfg) {
         Ipv6MostlyConfig m = cfg.ipv6Mostly();
-        return m.enabled() ? new Ipv6Mostly(m, Ipv6MostlyLan.start(m, cfg.name())) : OFF;
+        return m.enabled() ? new Ipv6Mostly(m, Ipv6MostlyLan.start(new Ipv6MostlyLan.Settings(m.interfaces(), m.sendRa(),
+                m.v6onlyWait(), m.dhcpOptionsFile(), m.dhcpServerPidFile()), cfg.name())) : OFF;
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import net.jclat.config.Ipv6MostlyConfig;
 import net.jclat.xlat.Pref64;
 import org.tinylog.Logger;
 
@@ -42,7 +41,15 @@ public final class Ipv6MostlyLan implements AutoCloseable {
         }
     }
 
-    private final Ipv6MostlyConfig cfg;
+    /** What {@code jclat run} was configured with (config.Ipv6MostlyConfig); {@code dhcpOptionsFile} may be null. */
+    public record Settings(List<String> interfaces, boolean sendRa, int v6onlyWait, Path dhcpOptionsFile,
+            Path dhcpServerPidFile) {
+        public Settings {
+            interfaces = List.copyOf(interfaces);
+        }
+    }
+
+    private final Settings cfg;
     private final List<Lan> lans = new ArrayList<>();
     private final ScheduledExecutorService thread;
     private Pref64 prefix;
@@ -54,7 +61,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
     private String dhcpProblem;
     private boolean closed;
 
-    private Ipv6MostlyLan(Ipv6MostlyConfig cfg, String instance) {
+    private Ipv6MostlyLan(Settings cfg, String instance) {
         this.cfg = cfg;
         SplittableRandom seeds = new SplittableRandom();
         if (cfg.sendRa()) {
@@ -71,7 +78,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
     }
 
     /** Starts with nothing announced (the options file says so at once); {@code instance} names this jclat. */
-    public static Ipv6MostlyLan start(Ipv6MostlyConfig cfg, String instance) {
+    public static Ipv6MostlyLan start(Settings cfg, String instance) {
         Ipv6MostlyLan lan = new Ipv6MostlyLan(cfg, instance);
         Logger.info("IPv6-mostly LAN on {}: PREF64 RAs {}, option 108 {}", String.join(" ", cfg.interfaces()),
                 cfg.sendRa() ? "sent by jclat" : "left to the LAN's RA daemon (hook)",
