@@ -73,6 +73,14 @@ class Ipv6MostlyNamespaceTest {
             Tayga.stopAll(dir, "plat");
         }
         if (lab != null) {
+            // dhcpcd forks helpers (a privileged proxy) that outlive a killed parent: nothing stays in the LAN host.
+            for (String pid : Netns.exec(5, "ip", "netns", "pids", lab.lan).output().split("\\s+")) {
+                if (pid.matches("[0-9]+")) {
+                    Netns.exec(5, "kill", "-KILL", pid);
+                }
+            }
+        }
+        if (lab != null) {
             lab.close();
         }
     }
