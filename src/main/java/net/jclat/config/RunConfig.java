@@ -34,6 +34,7 @@ import net.jclat.xlat.UdpZeroChecksum;
  * @param ignoreTos IPv6 traffic class 0 instead of the IPv4 TOS (RFC 7915 §4.1)
  * @param icmpErrors whether the translator originates ICMP errors at all (RFC 7915 §4.4 / §5.4)
  * @param fastPath the kernel fast path: off, where the kernel takes it (auto), or required (on)
+ * @param ipv6Mostly the IPv6-mostly LAN (RFC 8781 PREF64 RAs, RFC 8925 option 108); {@link Ipv6MostlyConfig#OFF}
  */
 public record RunConfig(
         String uplink,
@@ -68,5 +69,6 @@ public record RunConfig(
         boolean allowWkpNonGlobal,
         boolean ignoreTos,
         boolean icmpErrors,
-        FastPathMode fastPath) {
+        FastPathMode fastPath,
+        Ipv6MostlyConfig ipv6Mostly) {
 }

@@ -71,6 +71,11 @@ public final class RunConfigParser {
     private boolean ignoreTos;
     private boolean icmpErrors = true;
     private FastPathMode fastPath = FastPathMode.AUTO;
+    private final List<String> ipv6Mostly = new ArrayList<>();
+    private boolean ipv6MostlyRa = true;
+    private int v6onlyWait = Ipv6MostlyConfig.DEFAULT_V6ONLY_WAIT;
+    private Path dhcpOptionsFile;
+    private Path dhcpServerPidFile;
 
     /** Parses flags starting at {@code args[start]}; {@code --config FILE} is read where it appears. */
     public RunConfig parse(String[] args, int start) throws ConfigException {
@@ -176,6 +181,11 @@ public final class RunConfigParser {
             case "offload" -> offload = Offload.parse(v);
             case "cpu-steering" -> cpuSteering = Steering.parse(v);
             case "fast-path" -> fastPath = FastPathMode.parse(v);
+            case "ipv6-mostly" -> Ipv6MostlyConfig.addInterfaces(ipv6Mostly, key, v);
+            case "ipv6-mostly-ra" -> ipv6MostlyRa = onOff(key, v);
+            case "v6only-wait" -> v6onlyWait = Ipv6MostlyConfig.v6onlyWait(key, range(key, v, 0, Integer.MAX_VALUE));
+            case "dhcp-options-file" -> dhcpOptionsFile = Path.of(v);
+            case "dhcp-server-pid-file" -> dhcpServerPidFile = Path.of(v);
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
@@ -346,6 +356,7 @@ public final class RunConfigParser {
             // Without probes no PLAT is ever known to be down: the setting would silently do nothing.
             throw new ConfigException("plat-down-routes withdraw needs at least one plat-probe");
         }
+        Ipv6MostlyConfig mostly = ipv6Mostly();
         List<Ipv4Prefix> r4 = routes4.isEmpty() ? List.of(Ipv4Prefix.parse("0.0.0.0/0")) : List.copyOf(routes4);
         String label = name != null ? name : tun;
         Path status = statusFile != null ? statusFile : Path.of("/var/run/jclat/" + label + ".json");
@@ -357,6 +368,20 @@ public final class RunConfigParser {
                 udpZeroChecksum, r4, status, hairpinning, syslog, nativeIpv4Standby, icmpErrorsPerSecond,
                 controlSocket != null ? controlSocket : defaultControlSocket(label), metricsListen, tunIo, label, hook,
                 netifdManaged, offload, cpuSteering, allowWkpNonGlobal, ignoreTos, icmpErrors,
-                fastPath);
+                fastPath, mostly);
+    }
+
+    private Ipv6MostlyConfig ipv6Mostly() throws ConfigException {
+        for (String lan : ipv6Mostly) {
+            if (lan.equals(uplink) || lan.equals(tun)) {
+                throw new ConfigException("ipv6-mostly lists " + lan + ", which is the " + (lan.equals(uplink)
+                        ? "uplink" : "TUN") + ": it takes the LAN interfaces whose hosts should use their own CLAT");
+            }
+        }
+        if (dhcpServerPidFile != null && dhcpOptionsFile == null) {
+            throw new ConfigException("dhcp-server-pid-file is set but dhcp-options-file is not: jclat signals the"
+                    + " DHCP server only after writing its options file");
+        }
+        return new Ipv6MostlyConfig(ipv6Mostly, ipv6MostlyRa, v6onlyWait, dhcpOptionsFile, dhcpServerPidFile);
     }
 }

@@ -63,6 +63,7 @@ public final class PrometheusText {
         gauge("jclat_ipv4_mtu_bytes", "MTU of the IPv4 routes into the TUN", num(f.get("ipv4_mtu")));
         gauge("jclat_native_ipv4", "1 while the uplink has native IPv4 and the CLAT stands by (RFC 6877 section 6.1)",
                 Boolean.TRUE.equals(f.get("native_ipv4")) ? 1 : 0);
+        ipv6Mostly(f.get("ipv6_mostly"));
 
         perDirection("jclat_input_packets_total", "Packets read from the TUN for translation",
                 c[Counters.IN4_PACKETS], c[Counters.IN6_PACKETS]);
@@ -114,6 +115,20 @@ public final class PrometheusText {
      * The kernel fast path: its state, and per direction what it translated and why it passed the rest to the
      * TUN path. Its packets are also in the totals above, so the TUN path's share is the difference.
      */
+    /** The IPv6-mostly LAN's series, present only where {@code ipv6-mostly} names interfaces. */
+    private void ipv6Mostly(Object o) {
+        if (!(o instanceof Map<?, ?> m) || !(m.get("interfaces") instanceof List<?> l) || l.isEmpty()) {
+            return;
+        }
+        gauge("jclat_ipv6_mostly_announcing", "1 while the IPv6-mostly LAN is told the NAT64 prefix (RFC 8781) and"
+                + " option 108 is on (RFC 8925), 0 while both are withdrawn", Boolean.TRUE.equals(m.get("announcing"))
+                        ? 1 : 0);
+        gauge("jclat_ipv6_mostly_pref64_lifetime_seconds", "Lifetime of the PREF64 the LAN is told; 0 when withdrawn",
+                num(m.get("lifetime")));
+        counter("jclat_ipv6_mostly_ra_sent_total", "PREF64 Router Advertisements jclat sent on the LAN",
+                num(m.get("ra_sent")));
+    }
+
     private void fastPath(Object o) {
         Map<?, ?> m = o instanceof Map<?, ?> map ? map : Map.of();
         String state = m.isEmpty() ? "off" : str(m.get("state"));

@@ -60,6 +60,7 @@ public final class ClatDaemon {
     private SetupWatchdog watchdog;
     /** Null until the first prefix, and where the configuration needs none. */
     private UplinkSourceRoute sourceRoute;
+    private Ipv6Mostly lan = Ipv6Mostly.OFF;
 
     public ClatDaemon(RunConfig cfg) {
         this(cfg, () -> cfg);
@@ -125,6 +126,7 @@ public final class ClatDaemon {
             timer.scheduleWithFixedDelay(this::checkNativeIpv4, 1, 1, TimeUnit.SECONDS);
         }
         hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
+        lan = Ipv6Mostly.start(cfg);
         watchdog = new SetupWatchdog(nl);
         timer.scheduleWithFixedDelay(this::checkSetup, 1, 1, TimeUnit.SECONDS);
         gate.checkpoint();
@@ -322,7 +324,7 @@ public final class ClatDaemon {
     /** The state now, for the status, the metrics and the hook. */
     private synchronized StatusSnapshot snapshot() {
         return StatusSnapshot.of(cfg, state(), lastError, discovery == null ? null : discovery.status(), active,
-                prefix, standby, xlat, setup, tun, (System.nanoTime() - startedNanos) / 1_000_000_000L);
+                prefix, standby, xlat, setup, tun, (System.nanoTime() - startedNanos) / 1_000_000_000L, lan);
     }
 
     /**
@@ -346,6 +348,7 @@ public final class ClatDaemon {
         if (c != null) {
             c.close();
         }
+        lan.close(); // PREF64 at lifetime 0 and option 108 off while the CLAT still translates
         synchronized (this) {
             if (timer != null) {
                 timer.shutdownNow();
@@ -418,8 +421,11 @@ public final class ClatDaemon {
         notifyHook(); // catches any change not announced where it happened
     }
 
-    /** Hands the current state to the hook, if there is one; never waits (see {@link UpdateHook}). */
+    /** Hands the current state to the IPv6-mostly LAN and the hook, if any; never waits (see {@link UpdateHook}). */
     private synchronized void notifyHook() {
+        if (!stopped) {
+            lan.follow(state(), discovery == null ? null : discovery.status());
+        }
         if (hook != null && !stopped) {
             hook.offer(HookEnvironment.of(snapshot(), null));
         }

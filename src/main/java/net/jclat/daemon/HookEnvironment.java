@@ -48,6 +48,13 @@ final class HookEnvironment {
         }
         env.put("JCLAT_IPV6_ROUTES", live ? routeList(v6) : "");
         env.put("JCLAT_STATUS_FILE", s.cfg().statusFile().toString());
+        // The IPv6-mostly LAN (docs/ipv6-mostly.md): where jclat does not send the RAs or keep the DHCP
+        // server's options itself (OpenWrt: odhcpd, dnsmasq), the hook does it from these.
+        boolean mostly = finalState == null && Boolean.TRUE.equals(s.ipv6Mostly().get("announcing"));
+        env.put("JCLAT_IPV6_MOSTLY", mostly ? "on" : "off");
+        env.put("JCLAT_IPV6_MOSTLY_IFACES", String.join(" ", s.cfg().ipv6Mostly().interfaces()));
+        env.put("JCLAT_PREF64_LIFETIME", mostly ? String.valueOf(s.ipv6Mostly().get("lifetime")) : "0");
+        env.put("JCLAT_V6ONLY_WAIT", Integer.toString(s.cfg().ipv6Mostly().v6onlyWait()));
         return env;
     }
 

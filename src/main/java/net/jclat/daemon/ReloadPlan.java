@@ -41,7 +41,9 @@ final class ReloadPlan {
             new Fixed("tun-io", RunConfig::tunIo),
             new Fixed("name", RunConfig::name),
             new Fixed("hook", RunConfig::hook),
-            new Fixed("netifd-managed", RunConfig::netifdManaged));
+            new Fixed("netifd-managed", RunConfig::netifdManaged),
+            new Fixed("ipv6-mostly, ipv6-mostly-ra, v6only-wait, dhcp-options-file, dhcp-server-pid-file",
+                    RunConfig::ipv6Mostly));
 
     /**
      * The next configuration from {@code source}, or a {@link ConfigException} whose message says why the

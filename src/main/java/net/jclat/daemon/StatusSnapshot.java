@@ -29,18 +29,19 @@ import net.jclat.xlat.XlatConfig;
  * @param tunIo        empty before the TUN is open
  * @param counters     in {@link net.jclat.xlat.Counters} layout, over every path and TUN so far
  * @param fastPath     the kernel fast path's state and counters (its packets are in {@code counters} too)
+ * @param ipv6Mostly   the status object {@code ipv6_mostly} ({@link Ipv6Mostly#fields()})
  */
 record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDiscovery.Status discovery,
         boolean active, PrefixCandidates.Candidate prefix, boolean standby, XlatConfig xlat, Ipv6Prefix clatV6,
         int tunIndex, int tunMtu, int ipv4Mtu, boolean ipv4RoutesUp, List<Route> ipv4Routes, List<Route> ipv6Routes,
         String tunIo, String offloads, List<BitSet> pins, long workerRestarts, long[] workerPackets,
         int workersReleased, int tunRecreated, long uptimeSeconds, long[] counters,
-        FastPathStatus fastPath) {
+        FastPathStatus fastPath, Map<String, Object> ipv6Mostly) {
 
     /** Takes what the status shows from the daemon's parts; {@code setup}, {@code tun}, {@code d} may be null. */
     static StatusSnapshot of(RunConfig cfg, String state, String lastError, PrefixDiscovery.Status d, boolean active,
             PrefixCandidates.Candidate prefix, boolean standby, XlatConfig xlat, InterfaceSetup setup, ClatTun tun,
-            long uptimeSeconds) {
+            long uptimeSeconds, Ipv6Mostly lan) {
         boolean up = setup != null;
         TunDevice device = tun == null ? null : tun.device();
         WorkerPool workers = tun == null ? new WorkerPool() : tun.workers();
@@ -52,7 +53,7 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
                 device == null ? "" : TunDevice.describeOffloads(device.offloads()), tun == null ? List.of() : tun.pins(),
                 workers.restarts(), workers.workerPackets(), workers.workersReleased(), tun == null ? 0 : tun.recreated(),
                 uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters(),
-                tun == null ? FastPathStatus.OFF : tun.fastPathStatus());
+                tun == null ? FastPathStatus.OFF : tun.fastPathStatus(), lan.fields());
     }
 
     /** Everything the status shows except the counters. */
@@ -98,6 +99,7 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
         f.put("workers_released", workersReleased);
         f.put("uptime_seconds", uptimeSeconds);
         f.put("fast_path", fastPath.fields());
+        f.put("ipv6_mostly", ipv6Mostly);
         return f;
     }
 }
