@@ -44,6 +44,12 @@ final class StatusText {
                 + c[Counters.REASSEMBLY_DATAGRAMS] + " datagrams, buffer " + c[Counters.REASSEMBLY_BUFFER_BYTES]
                 + " bytes");
         line(t, "fast path", fastPath(f.get("fast_path")));
+        if (f.get("ipv6_mostly") instanceof Map<?, ?> m && m.get("interfaces") instanceof List<?> l && !l.isEmpty()) {
+            line(t, "IPv6-mostly", String.join(" ", l.stream().map(String::valueOf).toList()) + ": "
+                    + (Boolean.TRUE.equals(m.get("announcing")) ? "PREF64 " + m.get("pref64") + " for "
+                            + m.get("lifetime") + " s" : "withdrawn") + ", " + m.get("ra_sent") + " RAs sent, option 108 "
+                    + m.get("dhcp_option_108"));
+        }
         StringBuilder drops = new StringBuilder();
         for (Drop d : Drop.values()) {
             long n = c[Counters.dropIndex(d)];

@@ -85,6 +85,33 @@ class PrometheusTextTest {
     }
 
     @Test
+    void ipv6MostlySeriesFollowTheStatusObjectAndAreAbsentWhereItIsNotConfigured() {
+        Map<String, Object> f = fields("running", "2001:db8:64::/96", List.of());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("interfaces", List.of("lan0"));
+        m.put("announcing", true);
+        m.put("pref64", "2001:db8:64::/96");
+        m.put("lifetime", 65528L);
+        m.put("ra_sent", 9L);
+        m.put("dhcp_option_108", "on");
+        f.put("ipv6_mostly", m);
+        List<Sample> s = ExpositionFormat.parse(PrometheusText.render(f, new long[Counters.SIZE]));
+        assertEquals(1, ExpositionFormat.value(s, "jclat_ipv6_mostly_announcing"));
+        assertEquals(65528, ExpositionFormat.value(s, "jclat_ipv6_mostly_pref64_lifetime_seconds"));
+        assertEquals(9, ExpositionFormat.value(s, "jclat_ipv6_mostly_ra_sent_total"));
+
+        m.put("announcing", false);
+        m.put("lifetime", 0L);
+        s = ExpositionFormat.parse(PrometheusText.render(f, new long[Counters.SIZE]));
+        assertEquals(0, ExpositionFormat.value(s, "jclat_ipv6_mostly_announcing"));
+        assertEquals(0, ExpositionFormat.value(s, "jclat_ipv6_mostly_pref64_lifetime_seconds"));
+
+        m.put("interfaces", List.of());
+        assertFalse(PrometheusText.render(f, new long[Counters.SIZE]).contains("jclat_ipv6_mostly"),
+                "no series where ipv6-mostly is off");
+    }
+
+    @Test
     void everyCounterAppearsUnderItsNameAndLabels() {
         long[] c = new long[Counters.SIZE];
         c[Counters.IN4_PACKETS] = 11;
