@@ -166,7 +166,13 @@ public final class PrefixDiscovery implements AutoCloseable {
         synchronized (this) {
             long now = System.nanoTime();
             candidates.updateFromRouter(e.router(), e.prefixes(), now);
-            setRaState(e.hasPref64() ? "PREF64 from " + e.router() : "RA from " + e.router() + " without PREF64");
+            // On an IPv6-mostly LAN one router sends the default route and another (a CLAT, RFC 8781) the
+            // PREF64: an RA without PREF64 does not undo the state while an RA-learnt prefix lives, or
+            // the two would log a line each, for ever.
+            boolean raPrefixLive = candidates.ordered(now).stream().anyMatch(c -> c.source() == PrefixSource.RA);
+            if (e.hasPref64() || !raPrefixLive) {
+                setRaState(e.hasPref64() ? "PREF64 from " + e.router() : "RA from " + e.router() + " without PREF64");
+            }
             reselect(now);
         }
     }
