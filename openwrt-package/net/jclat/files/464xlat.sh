@@ -52,6 +52,9 @@ proto_464xlat_init_config() {
 	proto_config_add_string "cpu_steering"
 	proto_config_add_string "fast_path"
 	proto_config_add_string "config"
+	# IPv6-mostly LANs (logical names, e.g. lan): the hook gives them odhcpd's PREF64 and option 108
+	proto_config_add_array "ipv6_mostly"
+	proto_config_add_int "v6only_wait"
 }
 
 # Adds "--FLAG VALUE" to the command being built for every value of a list option.
@@ -77,10 +80,10 @@ proto_464xlat_setup() {
 	local tun="464-$cfg"
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	local icmp_errors_per_second cpu_steering fast_path config uplink allow_wkp_non_global dns64_server dns
-	local plat_down_routes route_metric
+	local plat_down_routes route_metric v6only_wait ipv6_mostly
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	json_get_vars icmp_errors_per_second cpu_steering fast_path config allow_wkp_non_global
-	json_get_vars plat_down_routes route_metric
+	json_get_vars plat_down_routes route_metric v6only_wait
 
 	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
 	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
@@ -141,6 +144,14 @@ $JCLAT_SCRIPT"
 	_jclat_list eam eam
 	_jclat_list map map
 	_jclat_list plat-probe plat_probe
+	# Logical interface names, passed as they are: jclat only hands them back to the hook
+	# (JCLAT_IPV6_MOSTLY_IFACES), which finds their dhcp sections; odhcpd sends the RAs, not jclat.
+	json_get_values ipv6_mostly ipv6_mostly
+	if [ -n "$ipv6_mostly" ]; then
+		_jclat_list ipv6-mostly ipv6_mostly
+		_jclat_opt ipv6-mostly-ra off
+		_jclat_opt v6only-wait "$v6only_wait"
+	fi
 
 	# jclat.script reads the zone from the environment jclat inherits.
 	proto_export "JCLAT_ZONE=${zone:-wan}"

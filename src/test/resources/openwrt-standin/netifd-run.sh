@@ -3,7 +3,8 @@
 # does (proto-shell.c, main.c netifd_start_process): the handler runs as ./HANDLER from /lib/netifd/proto
 # with "PROTO ACTION [IFACE DATA]", and each line of its output is logged as "IFACE (PID): LINE".
 # The OpenWrt files come from STANDIN_ROOT/usr, laid over /usr (Debian's /lib is /usr/lib) in a mount
-# namespace of this run's own: /lib/functions.sh, /lib/netifd/... and /usr/bin/jclat exist only there,
+# namespace of this run's own: /lib/functions.sh, /lib/netifd/... and /usr/bin/jclat exist only there
+# (and STANDIN_ROOT/etc/init.d, if there is one, is /etc/init.d),
 # for the handler and what it starts. Calls are recorded, and the log kept, in STANDIN_ROOT/standin.
 # usage: netifd-run.sh STANDIN_ROOT HANDLER PROTO ACTION [IFACE DATA]
 # shellcheck shell=dash
@@ -21,6 +22,8 @@ mount -t tmpfs standin "$ovl"
 mkdir "$ovl/upper" "$ovl/work"
 cp -a "$root/usr/." "$ovl/upper/"
 mount -t overlay standin -o "lowerdir=/usr,upperdir=$ovl/upper,workdir=$ovl/work" /usr
+# init scripts (stand-ins) in place of Debian's, for this run only
+[ ! -d "$root/etc/init.d" ] || mount --bind "$root/etc/init.d" /etc/init.d
 export STANDIN_DIR="$root/standin"
 mkdir -p "$STANDIN_DIR"
 cd /lib/netifd/proto

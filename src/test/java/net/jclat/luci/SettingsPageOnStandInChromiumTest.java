@@ -112,6 +112,20 @@ class SettingsPageOnStandInChromiumTest {
         assertTrue(b.save().contains("Expecting: value between 1 and 64"));
     }
 
+    @Test
+    void ipv6MostlyLansAndTheirWaitSaveAndAWaitUnder300IsRefused() {
+        b.addToList("clat", "ipv6_mostly", "lan");
+        b.type("clat", "v6only_wait", "900");
+        assertEquals("saved", b.save());
+        assertEquals(List.of("lan"), b.server.uci().get("network", "clat", "ipv6_mostly"));
+        assertEquals("900", b.server.uci().get("network", "clat", "v6only_wait"));
+        b.type("clat", "v6only_wait", "299");
+        assertTrue(b.save().contains("at least 300 (RFC 8925)"));
+        b.field("clat", "ipv6_mostly").sendKeys("lan,guest");
+        b.type("clat", "v6only_wait", "");
+        assertTrue(b.save().contains("Expecting an interface name such as lan"));
+    }
+
     /** The theme draws a select 210 px wide; each mode's label must fit in it beside the arrow. */
     @Test
     @SuppressWarnings("unchecked")

@@ -234,6 +234,28 @@ class NetifdProtoStandInNamespaceTest {
         awaitExit();
     }
 
+    @Test
+    void ipv6MostlyLansArePassedByTheirLogicalNamesWithJclatsOwnRasOff() throws Exception {
+        handler("dump", null, "");
+        assertTrue(calls().contains("config array ipv6_mostly\n") && calls().contains("config int v6only_wait\n"),
+                calls());
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A + "\",\"ipv6_mostly\":[\"lan\",\"guest\"],"
+                + "\"v6only_wait\":900}", "");
+        // odhcpd advertises the PREF64 on OpenWrt (the hook sets it), so jclat sends no RAs of its own
+        assertTrue(calls().contains(" --ipv6-mostly lan --ipv6-mostly guest --ipv6-mostly-ra off --v6only-wait 900\n"),
+                calls());
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
+    @Test
+    void withoutIpv6MostlyNoneOfItsFlagsArePassed() throws Exception {
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A + "\",\"v6only_wait\":900}", "");
+        assertFalse(calls().contains("--ipv6-mostly") || calls().contains("--v6only-wait"), calls());
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
     // --- helpers
 
     private void handler(String action, String data, String error) throws IOException {

@@ -43,6 +43,26 @@ class UciDefaultsStandInTest {
     }
 
     @Test
+    void aLanWithAnIpv6PrefixBecomesIpv6MostlyOnTheNewInterfaceOnly() throws Exception {
+        Netns.Result r = run("network.lan=interface\nnetwork.lan.proto='static'\nnetwork.lan.ip6assign='60'\n"
+                + "network.wan6=interface\nnetwork.wan6.proto='dhcpv6'\n");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(state().contains("network.wan464.ipv6_mostly='lan'\n"), state());
+        assertEquals("network\n", Files.readString(dir.resolve("committed")));
+        // without IPv6 on the LAN: off
+        Files.delete(dir.resolve("base"));
+        Files.delete(dir.resolve("committed"));
+        run("network.lan=interface\nnetwork.lan.proto='static'\nnetwork.wan6=interface\nnetwork.wan6.proto='dhcpv6'\n");
+        assertFalse(state().contains("ipv6_mostly"), state());
+        // an existing 464xlat interface is not changed
+        String before = "network.lan=interface\nnetwork.lan.ip6assign='60'\nnetwork.clat=interface\n"
+                + "network.clat.proto='464xlat'\n";
+        Files.delete(dir.resolve("base"));
+        run(before);
+        assertEquals(before, state());
+    }
+
+    @Test
     void aWanWithProtoNoneCountsAsIpv6OnlyAndADhcpv6InterfaceIsFoundByProtocol() throws Exception {
         Netns.Result r = run("network.wan=interface\nnetwork.wan.proto='none'\n"
                 + "network.up6=interface\nnetwork.up6.proto='dhcpv6'\n");

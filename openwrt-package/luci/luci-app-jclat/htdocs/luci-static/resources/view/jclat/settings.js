@@ -15,6 +15,22 @@
  * so each check below does all of its work on the value as typed.
  */
 
+/* A logical interface name as netifd takes it (and jclat's ipv6-mostly: no ',' or blanks). */
+function checkInterfaceName(value) {
+	if (value == null || value === '' || /^[A-Za-z0-9_.@-]{1,15}$/.test(value))
+		return true;
+	return _('Expecting an interface name such as lan');
+}
+
+/* RFC 8925 section 3.4: a client takes any V6ONLY_WAIT under MIN_V6ONLY_WAIT (300 s) as 300 s. */
+function checkV6onlyWait(value) {
+	if (value == null || value === '')
+		return true;
+	if (!/^\d{1,10}$/.test(value) || +value < 300 || +value > 4294967295)
+		return _('Expecting seconds, at least 300 (RFC 8925)');
+	return true;
+}
+
 /* RFC 6052 section 2.2: the prefix lengths an IPv4-embedded IPv6 address format exists for. */
 var RFC6052_LENGTHS = [ 32, 40, 48, 56, 64, 96 ];
 
@@ -125,6 +141,18 @@ return view.extend({
 		o.value('prefix', _('Prefix'));
 		o.value('siit', _('SIIT'));
 		o.default = 'nat44';
+
+		o = s.taboption('general', form.DynamicList, 'ipv6_mostly', _('IPv6-mostly LANs'),
+			_('Logical interfaces (e.g. lan) whose hosts with their own CLAT hear the NAT64 prefix in the RAs '
+				+ '(RFC 8781) and DHCPv4 option 108 (RFC 8925) while jclat has a healthy PLAT; set in '
+				+ 'odhcpd and dnsmasq without saving to /etc/config/dhcp.'));
+		o.placeholder = 'lan';
+		o.validate = wrap(checkInterfaceName);
+
+		o = s.taboption('general', form.Value, 'v6only_wait', _('IPv6-only wait (option 108)'),
+			_('Seconds a host that got option 108 waits before asking for IPv4 again; at least 300 (RFC 8925).'));
+		o.placeholder = '1800';
+		o.validate = wrap(checkV6onlyWait);
 
 		o = s.taboption('advanced', widgets.ZoneSelect, 'zone', _('Firewall zone'),
 			_('Zone of the CLAT interface; default: wan.'));
