@@ -244,27 +244,10 @@ public final class ClatDaemon {
         }
     }
 
-    /**
-     * Once a second: the TUN, its address and routes and the proxy-NDP entry are put back if removed. Under
-     * netifd the address and routes are netifd's (pushed by the hook), so only the TUN and proxy NDP are.
-     */
+    /** Once a second: what jclat set up in the kernel is put back if someone removed it ({@link SetupWatchdog}). */
     private synchronized void checkSetup() {
-        if (stopped || tun == null || tun.device() == null) {
-            return;
-        }
-        try {
-            if (SetupWatchdog.tunGone(cfg.tun(), setup.tunIndex())) {
-                // Address and routes follow below, in the watchdog's repair.
-                Logger.warn("{} was deleted from outside: re-creating it", cfg.tun());
-                tun.recreate(cfg, setup, active, xlat);
-            }
-        } catch (IOException | RuntimeException e) {
-            watchdog.problem("cannot re-create " + cfg.tun() + " (will retry every second): " + e.getMessage());
-            return;
-        }
-        watchdog.repair(setup.owned(active));
-        if (sourceRoute != null) {
-            sourceRoute.keep(watchdog);
+        if (!stopped && tun != null && tun.device() != null) {
+            watchdog.check(cfg, tun, setup, active, xlat, sourceRoute);
         }
     }
 

@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.jclat.config.RunConfig;
 import net.jclat.netlink.NetlinkException;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
 import net.jclat.xlat.Addresses;
+import net.jclat.xlat.XlatConfig;
 import org.tinylog.Logger;
 
 /**
@@ -29,6 +31,28 @@ final class SetupWatchdog {
 
     SetupWatchdog(RtNetlink nl) {
         this.nl = nl;
+    }
+
+    /**
+     * One round: a TUN deleted from outside is re-created (its address and routes follow in the repair), then
+     * what is missing of the set-up is put back. Under netifd the address and routes are netifd's (pushed by
+     * the hook), so only the TUN and proxy NDP are.
+     */
+    void check(RunConfig cfg, ClatTun tun, InterfaceSetup setup, boolean active, XlatConfig xlat,
+            UplinkSourceRoute sourceRoute) {
+        try {
+            if (tunGone(cfg.tun(), setup.tunIndex())) {
+                Logger.warn("{} was deleted from outside: re-creating it", cfg.tun());
+                tun.recreate(cfg, setup, active, xlat);
+            }
+        } catch (IOException | RuntimeException e) {
+            problem("cannot re-create " + cfg.tun() + " (will retry every second): " + e.getMessage());
+            return;
+        }
+        repair(setup.owned(active));
+        if (sourceRoute != null) {
+            sourceRoute.keep(this);
+        }
     }
 
     /** True when the TUN no longer exists, or a different device now has its name. */
