@@ -31,7 +31,7 @@ public final class ControlServer implements AutoCloseable {
 
         /**
          * The daemon's choice: the JDK's. A socket asked a few lines a minute does not need Netty's event loop,
-         * pipeline and buffer pool, and not loading them keeps ~400 classes and ~4 MB out of the process
+         * pipeline and buffer pool, and not loading them keeps ~600 classes and ~5 MB out of the process
          * (docs/benchmarks.md, "Footprint with the fast path"); Netty's native library still does the TUN I/O.
          */
         public static Transport forDaemon() {
