@@ -1,6 +1,5 @@
 package net.jclat.control;
 
-import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +10,9 @@ import java.util.function.Function;
 /**
  * The daemon's control socket: a Unix domain socket (mode 0600, and only root callers, checked by the
  * peer's credentials) where one line asks and one reply answers, then the connection closes. The reply's
- * first line is {@code OK} or {@code ERR <exit code>}, the rest is the body. Served by Netty's epoll
- * transport, or by the JDK's own AF_UNIX channels where Netty's native library cannot load (OpenWrt's
- * musl); the handler must be quick (it reads prepared state, it never waits on the datapath).
+ * first line is {@code OK} or {@code ERR <exit code>}, the rest is the body. The daemon serves it with the
+ * JDK's own AF_UNIX channels (smaller than Netty's epoll transport, which tests still exercise); the handler
+ * must be quick (it reads prepared state, it never waits on the datapath).
  */
 public final class ControlServer implements AutoCloseable {
     /** Longest request line accepted; requests are single words. */
@@ -30,9 +29,13 @@ public final class ControlServer implements AutoCloseable {
         /** The JDK's {@code ServerSocketChannel} for AF_UNIX (Java 16+), peer checked with SO_PEERCRED. */
         JDK;
 
-        /** Netty's when its native library loads, else the JDK's. */
-        public static Transport available() {
-            return Epoll.isAvailable() ? NETTY : JDK;
+        /**
+         * The daemon's choice: the JDK's. A socket asked a few lines a minute does not need Netty's event loop,
+         * pipeline and buffer pool, and not loading them keeps ~600 classes and ~5 MB out of the process
+         * (docs/benchmarks.md, "Footprint with the fast path"); Netty's native library still does the TUN I/O.
+         */
+        public static Transport forDaemon() {
+            return JDK;
         }
     }
 
@@ -53,7 +56,7 @@ public final class ControlServer implements AutoCloseable {
 
     /** Binds {@code path} (replacing a stale socket file) and serves requests with {@code handler}. */
     public static ControlServer start(Path path, Function<String, Reply> handler) throws IOException {
-        return start(path, handler, Transport.available());
+        return start(path, handler, Transport.forDaemon());
     }
 
     /** As {@link #start(Path, Function)} on the given transport (tests use both). */

@@ -37,9 +37,9 @@ final class StatusServers {
             }
             Logger.info("Prometheus metrics at http://{}/metrics", MetricsServer.format(metrics.address()));
         }
-        boolean netty = control.transport() == ControlServer.Transport.NETTY;
-        Logger.info("control socket {} served by {}", cfg.controlSocket(), netty ? "Netty's epoll transport"
-                : "the JDK's AF_UNIX channels (Netty's native library is not available)");
+        Logger.info("control socket {} served by {}", cfg.controlSocket(),
+                control.transport() == ControlServer.Transport.NETTY ? "Netty's epoll transport"
+                        : "the JDK's AF_UNIX channels");
         return new StatusServers(control, metrics);
     }
 

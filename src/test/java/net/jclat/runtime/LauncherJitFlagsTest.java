@@ -1,0 +1,82 @@
+package net.jclat.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/jclat's JIT choice (docs/benchmarks.md, "Footprint with the fast path"): C1 only by default, where the
+ * kernel fast path carries the load; C2 only when "run" is told {@code fast-path off}, on the command line
+ * or in its --config file, because then the Java datapath carries every packet. The real launcher starts
+ * the real JVM, which prints the flags it ended up with.
+ */
+class LauncherJitFlagsTest {
+    private static final Pattern FLAG = Pattern.compile("^\\s*\\S+\\s+(TieredCompilation|TieredStopAtLevel)\\s+= (\\S+)",
+            Pattern.MULTILINE);
+
+    @TempDir
+    static Path dir;
+    private static Path jar;
+
+    /** An empty jar: the JVM stops at -version before it runs anything, and the test phase has no jclat.jar yet. */
+    @BeforeAll
+    static void emptyJar() throws Exception {
+        jar = dir.resolve("empty.jar");
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+            out.finish();
+        }
+    }
+
+    /** "TieredCompilation=..., TieredStopAtLevel=..." as the JVM started by bin/jclat with these arguments. */
+    private static String jit(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bin/jclat"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // The JVM prints its final flags and exits before it reads the jar's arguments.
+        pb.environment().put("JCLAT_JAVA_OPTS", "-XX:+PrintFlagsFinal -version");
+        pb.environment().put("JCLAT_CDS_ARCHIVE", "");
+        pb.environment().put("JCLAT_JAR", jar.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher's JVM did not exit");
+        assertEquals(0, p.exitValue(), out);
+        Matcher m = FLAG.matcher(out);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(m.group(1)).append('=').append(m.group(2));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void c1OnlyByDefaultAndForTheOtherCommands() throws Exception {
+        assertEquals("TieredCompilation=true, TieredStopAtLevel=1", jit("run", "--uplink", "wan0"));
+        assertEquals("TieredCompilation=true, TieredStopAtLevel=1", jit("run", "--fast-path", "auto"));
+        assertEquals("TieredCompilation=true, TieredStopAtLevel=1", jit("status", "--fast-path", "off"));
+    }
+
+    @Test
+    void c2OnlyWhenRunHasNoFastPath() throws Exception {
+        assertEquals("TieredCompilation=false, TieredStopAtLevel=4", jit("run", "--uplink", "wan0", "--fast-path", "off"));
+        Path conf = dir.resolve("jclat.conf");
+        Files.writeString(conf, "uplink wan0\n  fast-path off   # Java carries everything\n");
+        assertEquals("TieredCompilation=false, TieredStopAtLevel=4", jit("run", "--config", conf.toString()));
+        Files.writeString(conf, "uplink wan0\n# fast-path off\nfast-path offish\n");
+        assertEquals("TieredCompilation=true, TieredStopAtLevel=1", jit("run", "--config", conf.toString()));
+    }
+}
