@@ -72,7 +72,7 @@ public final class JitWarmUp implements Runnable {
         exerciseOffload(clat, CLIENT, SERVER);
         exerciseOffload(prefix, LAN_HOST, SERVER);
         exerciseRunning(source);
-        Logger.debug("JIT warm-up: {} packets in {} ms", rounds * 24L, (System.nanoTime() - t0) / 1_000_000);
+        Logger.debug("JIT warm-up: {} rounds in {} ms", rounds, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void exerciseRunning(int source) {
