@@ -105,6 +105,17 @@ final class InterfaceSetup {
             // The CLAT address lives in the uplink's /64 but behind the TUN: answer NDP for it on the uplink.
             byte[] a = v6(clatV6);
             sysctl("net/ipv6/conf/" + cfg.uplink() + "/proxy_ndp", "1");
+            // RFC 4861 §7.2.8 (last paragraph, SHOULD): a proxy delays its answer by a random time up to 1 s so
+            // an address's own node wins; Linux waits random 0..proxy_delay (0.8 s by default). The CLAT address
+            // has no other owner, and the delay held a provider router's first packets to it for up to 0.8 s
+            // after each miss in its neighbour cache (SparsePingLatencyNamespaceTest saw 0.6 s at start). 1 (in
+            // 1/100 s) keeps a random delay below 10 ms; 0 would be immediate but some kernels then misread it
+            // as unbounded (Linux fix of 2023, "neighbor: fix proxy_delay usage when it is zero"). Put back on stop.
+            String delay = "net/ipv6/neigh/" + cfg.uplink() + "/proxy_delay";
+            // By line: Files.readString returned only "8" of "80" from this procfs file (JDK 17).
+            String before = Files.readAllLines(Path.of("/proc/sys/" + delay), StandardCharsets.US_ASCII).get(0).trim();
+            sysctl(delay, "1");
+            undo.push(() -> sysctl(delay, before));
             ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a));
             nl.addProxyNeighbour(uplinkIndex, a);
             undo.push(() -> ignoreMissing(() -> nl.deleteProxyNeighbour(uplinkIndex, a)));

@@ -1,10 +1,12 @@
 package net.jclat.datapath;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jclat.tun.QueueSteering;
+import net.jclat.tun.ThreadNice;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
@@ -29,6 +31,8 @@ public final class Datapath implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
+    private final boolean vnetHeader;
+    private XlatConfig config;
     private volatile boolean closed;
 
     public Datapath(TunDevice tun, XlatConfig config) {
@@ -37,6 +41,8 @@ public final class Datapath implements AutoCloseable {
 
     /** @param pins per queue, the CPUs to pin its worker to ({@link QueueSteering#cpusPerQueue}), or empty */
     public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
+        this.config = config;
+        this.vnetHeader = tun.vnetHeader();
         BitSet anywhere = ELASTIC_PINNING ? union(pins) : null; // the queues' CPUs are all the process may use
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader(), REASSEMBLY);
@@ -86,19 +92,40 @@ public final class Datapath implements AutoCloseable {
         synchronized (threads) {
             threads.forEach(Thread::start);
         }
+        warmUp(config);
+    }
+
+    /**
+     * Compiles the translation code for this configuration, beside the workers, at nice 19: on a busy CPU it
+     * must not delay a worker's wake-up (measured: single pings stalled 20-60 ms in the first seconds while
+     * it ran at the workers' priority; Java's Thread.setPriority does nothing on Linux). It then runs mostly
+     * on idle time.
+     */
+    private void warmUp(XlatConfig running) {
         if (JIT_WARM_UP_ROUNDS <= 0) {
             return;
         }
-        // Beside the workers, at low priority: it competes only with idle time.
-        Thread warmUp = new Thread(new JitWarmUp(JIT_WARM_UP_ROUNDS), "jclat-jit-warm-up");
+        JitWarmUp work = new JitWarmUp(JIT_WARM_UP_ROUNDS, running, vnetHeader);
+        Thread warmUp = new Thread(() -> {
+            try {
+                ThreadNice.setCurrentThread(ThreadNice.LOWEST);
+            } catch (IOException e) {
+                Logger.debug("JIT warm-up runs at normal priority: {}", e.getMessage());
+            }
+            work.run();
+        }, "jclat-jit-warm-up");
         warmUp.setDaemon(true);
-        warmUp.setPriority(Thread.MIN_PRIORITY);
         warmUp.start();
     }
 
     /** Switches every worker to a new configuration between two packets; counters are kept. */
     public void reconfigure(XlatConfig config) {
         workers.forEach(w -> w.translator().reconfigure(config));
+        // A new prefix (length, the Well-Known one) or mode can take branches the compiled code never saw.
+        if (!config.equals(this.config)) {
+            this.config = config;
+            warmUp(config);
+        }
     }
 
     /** The workers' counters summed, in {@link Counters} layout (a reader's slightly stale view). */

@@ -14,24 +14,47 @@ import net.jclat.xlat.XlatConfig;
 import org.tinylog.Logger;
 
 /**
- * Runs synthetic traffic — TCP, UDP and ICMP echo, both directions, CLAT address and dedicated prefix —
- * through a private {@link Translator} so the JIT compiles the translation code with a profile of every
- * common path before real packets need it. Without this, a path that real traffic takes rarely (a ping,
- * a DNS query) stays interpreted or in lightly optimized code until it has run thousands of times: on
- * this project's VM ping RTT through a fresh jclat fell from ~0.20 ms after 3 000 pings to 0.10–0.14 ms
- * after 33 000 (noisy, single runs). The methods are shared by every worker's translator; this one's
- * counters and configuration are its own, and no packet leaves it.
+ * Runs synthetic traffic — TCP, UDP and ICMP echo, both directions, CLAT address and dedicated prefix, and
+ * the running configuration itself — through private {@link Translator}s so the JIT compiles the
+ * translation code with a profile of every path sparse traffic takes before real packets need it. Without
+ * this, a path that real traffic takes rarely (a ping, a DNS query) stays interpreted or in lightly
+ * optimized code until it has run thousands of times: on this project's VM ping RTT through a fresh jclat
+ * fell from ~0.20 ms after 3 000 pings to 0.10–0.14 ms after 33 000 (noisy, single runs). A path the
+ * warm-up misses is worse than none: the launcher runs C2 only, and a branch compiled code has never seen
+ * is an uncommon trap that throws the method back to the interpreter until it has run ~10 000 times again —
+ * minutes at one ping per 50 ms (seen: an echo through the offload path after a TCP-only offload warm-up;
+ * docs/benchmarks.md, "Sparse traffic"). The methods are shared by every worker's translator; the warm-up's
+ * counters are its own, and no packet leaves it.
  */
 public final class JitWarmUp implements Runnable {
     private static final int SERVER = 0xC633640A; // 198.51.100.10
+    /**
+     * A global unicast IPv4 address (RFC 6890: not special-purpose) as the remote end of the running
+     * configuration's warm-up, so the RFC 6052 §3.1 rule for the Well-Known Prefix translates it like real
+     * Internet traffic instead of dropping it. Only ever in the warm-up's own buffers.
+     */
+    static final int GLOBAL_SERVER = 0x5DB8D822; // 93.184.216.34
     static final int CLIENT = 0xC0000001; // 192.0.0.1, the CLAT address
     static final int LAN_HOST = 0xC0A83202; // 192.168.50.2, in the dedicated prefix
 
     private final int rounds;
+    private final XlatConfig running;
+    private final boolean vnet;
 
     /** @param rounds packets of each kind per direction and configuration */
     public JitWarmUp(int rounds) {
+        this(rounds, null, false);
+    }
+
+    /**
+     * @param running the workers' configuration, exercised too (its prefix, its mode, its address checks);
+     *                null: only the built-in ones
+     * @param vnet    the workers read virtio-net headers (offload on): their configuration goes that way
+     */
+    public JitWarmUp(int rounds, XlatConfig running, boolean vnet) {
         this.rounds = rounds;
+        this.running = running;
+        this.vnet = vnet;
     }
 
     @Override
@@ -41,11 +64,41 @@ public final class JitWarmUp implements Runnable {
         XlatConfig prefix = XlatConfig.builder().pref64("2001:db8:64::/96")
                 .dedicatedPrefixes(List.of(DedicatedPrefix.parse("192.168.50.0/24=2001:db8:50::/96")))
                 .pref64ForLocal(false).build();
-        exercise(clat, CLIENT);
-        exercise(prefix, LAN_HOST);
-        exerciseOffload(clat, CLIENT);
-        exerciseOffload(prefix, LAN_HOST);
-        Logger.debug("JIT warm-up: {} packets in {} ms", rounds * 16L, (System.nanoTime() - t0) / 1_000_000);
+        int source = running == null ? 0 : localSource(running);
+        // The running configuration first and last: what is compiled at the end carries its profile too.
+        exerciseRunning(source);
+        exercise(clat, CLIENT, SERVER);
+        exercise(prefix, LAN_HOST, SERVER);
+        exerciseOffload(clat, CLIENT, SERVER);
+        exerciseOffload(prefix, LAN_HOST, SERVER);
+        exerciseRunning(source);
+        Logger.debug("JIT warm-up: {} rounds in {} ms", rounds, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void exerciseRunning(int source) {
+        if (source == 0 || running.pref64() == null) {
+            return;
+        }
+        if (vnet) {
+            exerciseOffload(running, source, GLOBAL_SERVER);
+        } else {
+            exercise(running, source, GLOBAL_SERVER);
+        }
+    }
+
+    /**
+     * An IPv4 address of the LAN side the configuration translates: its CLAT address, or a host in its first
+     * dedicated prefix; 0 if it has neither (SIIT with EAM only: the built-in configurations still run).
+     */
+    static int localSource(XlatConfig c) {
+        if (c.clatIpv4() != null) {
+            return c.clatIpv4().address();
+        }
+        if (!c.dedicatedPrefixes().isEmpty()) {
+            Ipv4Prefix p = c.dedicatedPrefixes().get(0).ipv4();
+            return p.length() >= 31 ? p.address() : p.address() + 2;
+        }
+        return 0;
     }
 
     static XlatConfig clatConfig() {
@@ -55,7 +108,7 @@ public final class JitWarmUp implements Runnable {
     }
 
     /** Runs the traffic through a fresh translator with this configuration; returns its counters. */
-    Counters exercise(XlatConfig config, int source) {
+    Counters exercise(XlatConfig config, int source, int server) {
         Translator t = new Translator(config, new Counters());
         ByteBuffer in = ByteBuffer.allocateDirect(Translator.HEADROOM + 2048);
         ByteBuffer back = ByteBuffer.allocateDirect(Translator.HEADROOM + 2048);
@@ -65,18 +118,14 @@ public final class JitWarmUp implements Runnable {
             for (int i = 0; i < len; i++) {
                 back.put(Translator.HEADROOM + i, b.get(off + i));
             }
-            for (int i = 0; i < 16; i++) {
-                byte s = back.get(Translator.HEADROOM + 8 + i);
-                back.put(Translator.HEADROOM + 8 + i, back.get(Translator.HEADROOM + 24 + i));
-                back.put(Translator.HEADROOM + 24 + i, s);
-            }
+            answer(back, Translator.HEADROOM);
             outLen[0] = len;
         };
         PacketSink discard = (b, off, len) -> { };
         int[] protocols = {1, 17, 6};
         for (int r = 0; r < rounds; r++) {
             for (int protocol : protocols) {
-                int len = ipv4Packet(in, Translator.HEADROOM, protocol, source, r);
+                int len = ipv4Packet(in, Translator.HEADROOM, protocol, source, server, r);
                 outLen[0] = 0;
                 t.translate(in, Translator.HEADROOM, len, reverse);
                 if (outLen[0] > 0) {
@@ -88,10 +137,11 @@ public final class JitWarmUp implements Runnable {
     }
 
     /**
-     * The offload path: TCP with a partial checksum and a GSO header, as a vnet-header TUN delivers it, both
+     * The offload path, as a vnet-header TUN delivers sparse and bulk traffic: ICMP echo, UDP and a TCP ACK
+     * with a complete checksum and no GSO (flags 0), and a TCP super-packet with a partial checksum, both
      * ways through {@link Translator#translateVnet}. Returns the translator's counters.
      */
-    Counters exerciseOffload(XlatConfig config, int source) {
+    Counters exerciseOffload(XlatConfig config, int source, int server) {
         Translator t = new Translator(config, new Counters());
         int vnet = VirtioNetHeader.LENGTH;
         int at = Translator.HEADROOM + vnet;
@@ -103,38 +153,57 @@ public final class JitWarmUp implements Runnable {
             for (int i = 0; i < len; i++) {
                 back.put(Translator.HEADROOM + i, b.get(off + i));
             }
-            int ip = at;
-            for (int i = 0; i < 16; i++) {
-                byte s = back.get(ip + 8 + i);
-                back.put(ip + 8 + i, back.get(ip + 24 + i));
-                back.put(ip + 24 + i, s);
-            }
+            answer(back, at);
             outLen[0] = len - vnet;
         };
         PacketSink discard = (b, off, len) -> { };
+        int[] kinds = {1, 17, 6, -6}; // -6: TCP as a GSO super-packet with a partial checksum
         for (int r = 0; r < rounds; r++) {
-            int len = ipv4Packet(in, at, 6, source, r);
-            // The kernel's form: the TCP checksum field holds the pseudo-header sum (NEEDS_CSUM).
-            in.putShort(at + 36, (short) Checksum.fold(Checksum.ipv4Addresses(source, SERVER) + 6 + len - 20));
-            VirtioNetHeader.write(in, Translator.HEADROOM, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4,
-                    0, 1400, 20, 16);
-            outLen[0] = 0;
-            t.translateVnet(in, at, len, reverse);
-            if (outLen[0] > 0) {
-                t.translateVnet(back, at, outLen[0], discard);
+            for (int kind : kinds) {
+                int len = ipv4Packet(in, at, Math.abs(kind), source, server, r);
+                if (kind == -6) {
+                    // The kernel's form: the TCP checksum field holds the pseudo-header sum (NEEDS_CSUM).
+                    in.putShort(at + 36, (short) Checksum.fold(Checksum.ipv4Addresses(source, server) + 6 + len - 20));
+                    VirtioNetHeader.write(in, Translator.HEADROOM, VirtioNetHeader.F_NEEDS_CSUM,
+                            VirtioNetHeader.GSO_TCPV4, 0, 1400, 20, 16);
+                } else {
+                    VirtioNetHeader.writeNone(in, Translator.HEADROOM);
+                }
+                outLen[0] = 0;
+                t.translateVnet(in, at, len, reverse);
+                if (outLen[0] > 0) {
+                    t.translateVnet(back, at, outLen[0], discard);
+                }
             }
         }
         return t.counters();
     }
 
+    /**
+     * Turns the translated IPv6 packet at {@code ip6} into the far end's answer: addresses swapped, an echo
+     * request made the echo reply (checksum adjusted, RFC 1624), so the way back is the one real answers take.
+     */
+    static void answer(ByteBuffer b, int ip6) {
+        for (int i = 0; i < 16; i++) {
+            byte s = b.get(ip6 + 8 + i);
+            b.put(ip6 + 8 + i, b.get(ip6 + 24 + i));
+            b.put(ip6 + 24 + i, s);
+        }
+        if (b.get(ip6 + 6) == 58 && (b.get(ip6 + 40) & 0xFF) == 128) {
+            int c = b.getShort(ip6 + 42) & 0xFFFF;
+            b.put(ip6 + 40, (byte) 129);
+            b.putShort(ip6 + 42, (short) Checksum.adjust(c, 128 << 8, 129 << 8));
+        }
+    }
+
     /** An IPv4 packet with valid checksums: ICMP echo request, UDP or TCP (ACK), a few hundred bytes. */
-    static int ipv4Packet(ByteBuffer b, int at, int protocol, int source, int seq) {
+    static int ipv4Packet(ByteBuffer b, int at, int protocol, int source, int server, int seq) {
         int payload = protocol == 6 ? 20 + 512 : protocol == 17 ? 8 + 64 : 8 + 56;
         int total = 20 + payload;
         b.put(at, (byte) 0x45).put(at + 1, (byte) 0).putShort(at + 2, (short) total)
                 .putShort(at + 4, (short) seq).putShort(at + 6, (short) 0x4000)
                 .put(at + 8, (byte) 64).put(at + 9, (byte) protocol).putShort(at + 10, (short) 0)
-                .putInt(at + 12, source).putInt(at + 16, SERVER);
+                .putInt(at + 12, source).putInt(at + 16, server);
         int l4 = at + 20;
         for (int i = 0; i < payload; i++) {
             b.put(l4 + i, (byte) (i * 7 + seq));
@@ -151,14 +220,14 @@ public final class JitWarmUp implements Runnable {
             case 17 -> {
                 b.putShort(l4, (short) 40000).putShort(l4 + 2, (short) 53).putShort(l4 + 4, (short) payload);
                 checksumAt = l4 + 6;
-                sum = Checksum.ipv4Addresses(source, SERVER) + protocol + payload;
+                sum = Checksum.ipv4Addresses(source, server) + protocol + payload;
             }
             default -> {
                 b.putShort(l4, (short) 40000).putShort(l4 + 2, (short) 443).putInt(l4 + 4, seq)
                         .putInt(l4 + 8, 1).putShort(l4 + 12, (short) 0x5010).putShort(l4 + 14, (short) 65535)
                         .putShort(l4 + 18, (short) 0);
                 checksumAt = l4 + 16;
-                sum = Checksum.ipv4Addresses(source, SERVER) + protocol + payload;
+                sum = Checksum.ipv4Addresses(source, server) + protocol + payload;
             }
         }
         b.putShort(checksumAt, (short) 0);

@@ -32,6 +32,11 @@ final class LibC {
 
     static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
+    static final int PRIO_PROCESS = 0;
+
+    /** Linux: with {@code who} 0 this sets the calling thread's nice value only (setpriority(2), NOTES). */
+    static native int setpriority(int which, int who, int prio) throws LastErrorException;
+
     /** {@code struct pollfd} is {int fd; short events; short revents}: 8 bytes per entry. */
     static native int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
 }
