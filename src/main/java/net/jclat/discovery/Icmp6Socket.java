@@ -98,21 +98,9 @@ final class Icmp6Socket implements AutoCloseable {
         };
     }
 
-    /**
-     * Linux {@code struct icmp6_filter}: 256 bits in eight native-endian 32-bit words, where a set bit blocks
-     * the type (the opposite of the RFC 3542 macros' names suggest). Start with all blocked, open the few.
-     */
+    /** All ICMPv6 types blocked but {@code passTypes} ({@link Icmp6Filter}). */
     static byte[] filter(int... passTypes) {
-        int[] words = new int[8];
-        java.util.Arrays.fill(words, -1);
-        for (int t : passTypes) {
-            words[t >>> 5] &= ~(1 << (t & 31));
-        }
-        ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
-        for (int w : words) {
-            b.putInt(w);
-        }
-        return b.array();
+        return Icmp6Filter.passing(passTypes);
     }
 
     private static byte[] intValue(int v) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import net.jclat.discovery.Icmp6Filter;
 
 /**
  * Sends whole IPv6 packets (built by {@link Pref64Advertisement}) to ff02::1 on one LAN interface, and hears
@@ -53,7 +54,7 @@ final class RaSocket implements AutoCloseable {
             // The LAN's own RA daemon on this box must not hear ours as another router's.
             s.option(send, LanLibC.IPPROTO_IPV6, LanLibC.IPV6_MULTICAST_LOOP, intValue(0), "IPV6_MULTICAST_LOOP");
             s.option(solicit, LanLibC.SOL_SOCKET, LanLibC.SO_BINDTODEVICE, dev, "SO_BINDTODEVICE");
-            s.option(solicit, LanLibC.IPPROTO_ICMPV6, LanLibC.ICMP6_FILTER, onlyType(ROUTER_SOLICITATION),
+            s.option(solicit, LanLibC.IPPROTO_ICMPV6, LanLibC.ICMP6_FILTER, Icmp6Filter.passing(ROUTER_SOLICITATION),
                     "ICMP6_FILTER");
             // Solicitations go to all-routers, ff02::2 (RFC 4861 §6.3.7); a forwarding interface is in that
             // group already, joining again is harmless.
@@ -79,17 +80,6 @@ final class RaSocket implements AutoCloseable {
                     + e.getMessage() + (e.getErrorCode() == 1 || e.getErrorCode() == 13
                             ? " (needs root or CAP_NET_RAW)" : ""), e);
         }
-    }
-
-    /** Linux {@code struct icmp6_filter}: a set bit blocks that type; all blocked but {@code type}. */
-    private static byte[] onlyType(int type) {
-        int[] words = {-1, -1, -1, -1, -1, -1, -1, -1};
-        words[type >>> 5] &= ~(1 << (type & 31));
-        ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
-        for (int w : words) {
-            b.putInt(w);
-        }
-        return b.array();
     }
 
     private static byte[] intValue(int v) {
