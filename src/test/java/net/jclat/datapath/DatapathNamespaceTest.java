@@ -349,7 +349,10 @@ class DatapathNamespaceTest {
             try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(rcv.getInputStream()))) {
                 assertEquals("ready", out.readLine());
                 String target = way[0].equals(isp) ? "198.51.100.10" : way[3];
-                Netns.Result r = Netns.in(way[2], 30, "python3", "-c", send, target);
+                // The sender stays on one CPU, as a forwarded flow does (a NIC hashes it to one queue): with
+                // per-CPU steering a local sender that migrates mid-burst puts one flow into two queues, and
+                // two workers may then reorder it (docs/architecture.md, "Which worker reads a packet").
+                Netns.Result r = Netns.in(way[2], 30, "taskset", "-c", "0", "python3", "-c", send, target);
                 assertEquals(0, r.code(), r.output());
                 String[] got = out.readLine().trim().split(" ");
                 int n = Integer.parseInt(got[0]);
