@@ -55,6 +55,8 @@ proto_464xlat_init_config() {
 	# IPv6-mostly LANs (logical names, e.g. lan): the hook gives them odhcpd's PREF64 and option 108
 	proto_config_add_array "ipv6_mostly"
 	proto_config_add_int "v6only_wait"
+	# who sends their PREF64 (RFC 8781): odhcpd (ra_pref64, set by the hook) or jclat's own RAs
+	proto_config_add_string "pref64_sender"
 }
 
 # Adds "--FLAG VALUE" to the command being built for every value of a list option.
@@ -80,10 +82,10 @@ proto_464xlat_setup() {
 	local tun="464-$cfg"
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	local icmp_errors_per_second cpu_steering fast_path config uplink allow_wkp_non_global dns64_server dns
-	local plat_down_routes route_metric v6only_wait ipv6_mostly
+	local plat_down_routes route_metric v6only_wait ipv6_mostly pref64_sender lan lan_dev lans devs
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	json_get_vars icmp_errors_per_second cpu_steering fast_path config allow_wkp_non_global
-	json_get_vars plat_down_routes route_metric v6only_wait
+	json_get_vars plat_down_routes route_metric v6only_wait pref64_sender
 
 	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
 	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
@@ -144,14 +146,44 @@ $JCLAT_SCRIPT"
 	_jclat_list eam eam
 	_jclat_list map map
 	_jclat_list plat-probe plat_probe
-	# Logical interface names, passed as they are: jclat only hands them back to the hook
-	# (JCLAT_IPV6_MOSTLY_IFACES), which finds their dhcp sections; odhcpd sends the RAs, not jclat.
 	json_get_values ipv6_mostly ipv6_mostly
-	if [ -n "$ipv6_mostly" ]; then
-		_jclat_list ipv6-mostly ipv6_mostly
-		_jclat_opt ipv6-mostly-ra off
-		_jclat_opt v6only-wait "$v6only_wait"
-	fi
+	case "${pref64_sender:-odhcpd}" in
+		odhcpd)
+			# Logical interface names, passed as they are: jclat only hands them back to the hook
+			# (JCLAT_IPV6_MOSTLY_IFACES), which finds their dhcp sections; odhcpd sends the RAs, not jclat.
+			if [ -n "$ipv6_mostly" ]; then
+				_jclat_list ipv6-mostly ipv6_mostly
+				_jclat_opt ipv6-mostly-ra off
+				_jclat_opt v6only-wait "$v6only_wait"
+			fi
+			;;
+		jclat)
+			# jclat sends the PREF64 RAs itself (lifetime 0 on withdrawal, RFC 8781 section 4), so it
+			# needs the LANs' devices; the hook gets the logical names of those LANs (option 108 only).
+			lans="" devs=""
+			for lan in $ipv6_mostly; do
+				lan_dev=""
+				if ! network_get_device lan_dev "$lan" || [ -z "$lan_dev" ]; then
+					echo "jclat: interface $cfg: ipv6_mostly $lan has no device yet; left out until $cfg is set up again" >&2
+					continue
+				fi
+				lans="${lans:+$lans }$lan"
+				devs="${devs:+$devs,}$lan_dev"
+			done
+			if [ -n "$devs" ]; then
+				_jclat_opt ipv6-mostly "$devs"
+				_jclat_opt ipv6-mostly-ra on
+				_jclat_opt v6only-wait "$v6only_wait"
+				proto_export "JCLAT_PREF64_SENDER=jclat"
+				proto_export "JCLAT_IPV6_MOSTLY_LANS=$lans"
+			fi
+			;;
+		*)
+			proto_notify_error "$cfg" "BAD_PREF64_SENDER" "$pref64_sender"
+			proto_block_restart "$cfg"
+			return
+			;;
+	esac
 
 	# jclat.script reads the zone from the environment jclat inherits.
 	proto_export "JCLAT_ZONE=${zone:-wan}"

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * jclat's settings page, Network -> CLAT ({@code view/jclat/settings.js}, reached through the package's real
@@ -119,6 +120,10 @@ class SettingsPageOnStandInChromiumTest {
         assertEquals("saved", b.save());
         assertEquals(List.of("lan"), b.server.uci().get("network", "clat", "ipv6_mostly"));
         assertEquals("900", b.server.uci().get("network", "clat", "v6only_wait"));
+        assertNull(b.server.uci().get("network", "clat", "pref64_sender"), "odhcpd, the default, is not saved");
+        new Select(b.field("clat", "pref64_sender")).selectByValue("jclat");
+        assertEquals("saved", b.save());
+        assertEquals("jclat", b.server.uci().get("network", "clat", "pref64_sender"));
         b.type("clat", "v6only_wait", "299");
         assertTrue(b.save().contains("at least 300 (RFC 8925)"));
         b.field("clat", "ipv6_mostly").sendKeys("lan,guest");

@@ -134,6 +134,35 @@ class Ipv6MostlyHookStandInTest {
         assertEquals(2, reloads("odhcpd"), calls());
     }
 
+    @Test
+    void withJclatSendingThePref64OdhcpdGetsNoRaPref64AndOneSetBeforeGoesButOption108StaysAsItWas()
+            throws Exception {
+        String initial = OPENWRT_DHCP + "dhcp.odhcpd.maindhcp='1'\n";
+        uci(initial);
+        hook("running", "on", "64:ff9b::/96"); // odhcpd's mode first: it gets ra_pref64
+        assertTrue(uci().contains("dhcp.lan.ra_pref64='64:ff9b::/96'\n"), uci());
+        // pref64_sender jclat: the handler exports the LANs' logical names, jclat gets their devices
+        Map<String, String> jclatSends = Map.of("JCLAT_PREF64_SENDER", "jclat", "JCLAT_IPV6_MOSTLY_LANS", "lan",
+                "JCLAT_IPV6_MOSTLY_IFACES", "br-lan");
+        hook(jclatSends, "running", "on", "64:ff9b::/96");
+        String s = uci();
+        assertFalse(s.contains("ra_pref64"), "jclat sends the PREF64 itself: " + s);
+        assertTrue(s.contains("dhcp.lan.ipv6_only_preferred='1800'\n"), s);
+        assertEquals(2, reloads("odhcpd"), calls());
+        hook(jclatSends, "standby", "off", "64:ff9b::/96");
+        assertEquals(initial, uci());
+
+        // with dnsmasq serving DHCPv4 (OpenWrt's default), from nothing
+        String dnsmasq = OPENWRT_DHCP + "dhcp.lan.dhcp_option='6,192.168.1.1'\n";
+        uci(dnsmasq);
+        hook(jclatSends, "running", "on", "64:ff9b::/96");
+        s = uci();
+        assertTrue(s.contains("dhcp.lan.dhcp_option='6,192.168.1.1' '108,1800'\n"), s);
+        assertFalse(s.contains("ra_pref64"), s);
+        hook(jclatSends, "waiting", "off", "");
+        assertEquals(dnsmasq, uci());
+    }
+
     // --- helpers
 
     private void odhcpd(boolean withOption108) throws IOException {

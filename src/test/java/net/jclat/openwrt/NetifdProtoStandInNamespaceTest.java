@@ -249,6 +249,30 @@ class NetifdProtoStandInNamespaceTest {
     }
 
     @Test
+    void withPref64SenderJclatTheLansDevicesArePassedWithJclatsOwnRasOnAndTheHookGetsTheirNames() throws Exception {
+        handler("dump", null, "");
+        assertTrue(calls().contains("config string pref64_sender\n"), calls());
+        // the stand-in's network_get_device knows lan (the lab's lan0) but not guest: guest is left out
+        Files.writeString(root.resolve("standin/device.lan"), "lan0");
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A + "\",\"ipv6_mostly\":[\"lan\",\"guest\"],"
+                + "\"v6only_wait\":900,\"pref64_sender\":\"jclat\"}", "");
+        assertTrue(calls().contains(" --ipv6-mostly lan0 --ipv6-mostly-ra on --v6only-wait 900\n"), calls());
+        assertTrue(calls().contains("proto_export JCLAT_PREF64_SENDER=jclat\nproto_export JCLAT_IPV6_MOSTLY_LANS=lan\n"),
+                calls());
+        assertEquals(1, count(command(), "ipv6_mostly guest has no device yet"), command());
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
+    @Test
+    void anUnknownPref64SenderIsAnErrorAndNothingRuns() throws Exception {
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A + "\",\"ipv6_mostly\":[\"lan\"],"
+                + "\"pref64_sender\":\"radvd\"}", "");
+        assertTrue(calls().contains("proto_notify_error " + iface + " BAD_PREF64_SENDER radvd\n"), calls());
+        assertFalse(calls().contains("proto_run_command"), calls());
+    }
+
+    @Test
     void withoutIpv6MostlyNoneOfItsFlagsArePassed() throws Exception {
         handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A + "\",\"v6only_wait\":900}", "");
         assertFalse(calls().contains("--ipv6-mostly") || calls().contains("--v6only-wait"), calls());

@@ -149,6 +149,14 @@ return view.extend({
 		o.placeholder = 'lan';
 		o.validate = wrap(checkInterfaceName);
 
+		o = s.taboption('general', form.ListValue, 'pref64_sender', _('PREF64 sent by'),
+			_('odhcpd: in the LAN\'s own RAs, but a withdrawn prefix only disappears from them (hosts keep it '
+				+ 'for up to odhcpd\'s RA lifetime). jclat: RAs of its own (Router Lifetime 0) with lifetimes '
+				+ 'bounded by the prefix\'s validity and lifetime 0 on withdrawal (RFC 8781).'));
+		o.value('odhcpd', _('odhcpd (default)'));
+		o.value('jclat', _('jclat'));
+		o.default = 'odhcpd';
+
 		o = s.taboption('general', form.Value, 'v6only_wait', _('IPv6-only wait (option 108)'),
 			_('Seconds a host that got option 108 waits before asking for IPv4 again; at least 300 (RFC 8925).'));
 		o.placeholder = '1800';
