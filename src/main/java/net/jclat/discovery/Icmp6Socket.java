@@ -79,7 +79,7 @@ final class Icmp6Socket implements AutoCloseable {
         }
         Icmp6Socket s = new Icmp6Socket(fd, ifname, ifindex);
         try {
-            s.option(SocketLibC.IPPROTO_ICMPV6, SocketLibC.ICMP6_FILTER, filter(passTypes), "ICMP6_FILTER");
+            s.option(SocketLibC.IPPROTO_ICMPV6, SocketLibC.ICMP6_FILTER, Icmp6Filter.passing(passTypes), "ICMP6_FILTER");
             byte[] dev = (ifname + "\0").getBytes(StandardCharsets.US_ASCII);
             s.option(SocketLibC.SOL_SOCKET, SocketLibC.SO_BINDTODEVICE, dev, "SO_BINDTODEVICE");
             s.option(SocketLibC.IPPROTO_IPV6, SocketLibC.IPV6_RECVHOPLIMIT, intValue(1), "IPV6_RECVHOPLIMIT");
@@ -96,11 +96,6 @@ final class Icmp6Socket implements AutoCloseable {
             case 97 -> " (is IPv6 disabled in this kernel?)";
             default -> "";
         };
-    }
-
-    /** All ICMPv6 types blocked but {@code passTypes} ({@link Icmp6Filter}). */
-    static byte[] filter(int... passTypes) {
-        return Icmp6Filter.passing(passTypes);
     }
 
     private static byte[] intValue(int v) {

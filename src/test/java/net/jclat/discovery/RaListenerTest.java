@@ -14,7 +14,7 @@ class RaListenerTest {
 
     @Test
     void linuxIcmp6FilterBlocksEverythingButRouterAdvertisements() {
-        byte[] f = Icmp6Socket.filter(134);
+        byte[] f = Icmp6Filter.passing(134);
         assertEquals(32, f.length, "struct icmp6_filter is eight 32-bit words");
         ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.nativeOrder());
         for (int type = 0; type < 256; type++) {
