@@ -38,11 +38,12 @@ struct jclat_map_def {
 #define CFG_UPLINK_NEIGH   (1u << 4) /* uplink has a link layer: bpf_redirect_neigh (else plain redirect) */
 
 /*
- * The one configuration value, key 0 of a BPF_F_NO_PREALLOC hash map. A user-space update of a hash element
- * links a newly allocated element and frees the old one only after an RCU grace period, so a program (which
- * runs under RCU) sees the old value or the new one, never a mix: the whole configuration is swapped
- * atomically by one BPF_MAP_UPDATE_ELEM. (An array value is updated in place by memcpy; a preallocated hash
- * recycles the old element at once.) No element: every packet passes.
+ * The one configuration value: element 0 of a one-element array (config_value's layout), itself element 0 of the
+ * array of maps `config`. The loader never writes a value a program may be reading: each configuration goes into
+ * a new inner array, and one BPF_MAP_UPDATE_ELEM on `config` swaps the pointer; the kernel drops the old inner map
+ * only after an RCU grace period, and programs run under RCU, so a program sees the old configuration or the new
+ * one, never a mix. Both lookups are arrays, which the verifier inlines: a hash lookup (the earlier way to get the
+ * same swap) cost 80-95 ns more per packet and program (docs/benchmarks.md). No inner map: every packet passes.
  */
 struct clat_config {
 	__u32 flags;
@@ -91,9 +92,12 @@ enum counter_slot {
 
 #define IPV4_ID_ENTRIES 1
 
+/* The inner map's layout; the loader creates `config` with it as the template (inner_map_fd). */
+struct jclat_map_def config_value SEC("maps") = {
+	.type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = sizeof(struct clat_config), .max_entries = 1,
+};
 struct jclat_map_def config SEC("maps") = {
-	.type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = sizeof(struct clat_config),
-	.max_entries = 1, .map_flags = BPF_F_NO_PREALLOC,
+	.type = BPF_MAP_TYPE_ARRAY_OF_MAPS, .key_size = 4, .value_size = 4, .max_entries = 1,
 };
 struct jclat_map_def counters SEC("maps") = {
 	.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = 4, .value_size = 8, .max_entries = CNT_ENTRIES,
@@ -106,7 +110,10 @@ struct jclat_map_def ipv4_ids SEC("maps") = {
 static __always_inline const struct clat_config *get_config(void)
 {
 	__u32 key = 0;
-	return bpf_map_lookup_elem(&config, &key);
+	void *inner = bpf_map_lookup_elem(&config, &key);
+	if (!inner)
+		return 0;
+	return bpf_map_lookup_elem(inner, &key);
 }
 
 static __always_inline void count(int dir, int slot, __u64 n)

@@ -89,12 +89,19 @@ final class Bpf {
 
     static int mapCreate(String name, int type, int keySize, int valueSize, int maxEntries, int flags)
             throws IOException {
+        return mapCreate(name, type, keySize, valueSize, maxEntries, flags, 0);
+    }
+
+    /** With {@code innerMapFd}: a map of maps whose elements must look like that map. */
+    static int mapCreate(String name, int type, int keySize, int valueSize, int maxEntries, int flags,
+            int innerMapFd) throws IOException {
         Memory a = attr();
         a.setInt(0, type);
         a.setInt(4, keySize);
         a.setInt(8, valueSize);
         a.setInt(12, maxEntries);
         a.setInt(16, flags);
+        a.setInt(20, innerMapFd);
         putName(a, 28, name);
         return (int) call(MAP_CREATE, a, "BPF_MAP_CREATE " + name);
     }

@@ -9,14 +9,19 @@ import java.util.Map;
 
 /**
  * The two TC programs of the kernel fast path, loaded from the objects the build packed into the jar, with
- * the maps they share: the configuration (swapped whole by one update), the per-CPU counters and the per-CPU
- * IPv4 identification. jclat's own small loader ({@link BpfObject}, {@link Bpf}), not libbpf: see
+ * the maps they share: the configuration (a new inner map per configuration, swapped in by one update of an
+ * array of maps), the per-CPU counters and the per-CPU IPv4 identification. jclat's own small loader ({@link BpfObject}, {@link Bpf}), not libbpf: see
  * docs/architecture.md. Attaching them to the uplink and the TUN is the caller's business.
  */
 public final class FastPathPrograms implements AutoCloseable {
     static final String UPLINK_INGRESS = "uplink_ingress";
     static final String TUN_EGRESS = "tun_egress";
     private static final byte[] KEY0 = new byte[4];
+    private static final int MAP_TYPE_ARRAY = 2;
+    private static final int MAP_TYPE_ARRAY_OF_MAPS = 12;
+    /** The map of maps the programs look the configuration up in, and the layout of its one inner map. */
+    private static final String CONFIG = "config";
+    private static final String CONFIG_VALUE = "config_value";
 
     private final Map<String, Integer> mapFds = new HashMap<>();
     private final Map<String, BpfObject.MapDef> mapDefs = new HashMap<>();
@@ -49,22 +54,34 @@ public final class FastPathPrograms implements AutoCloseable {
         if (!o.program().equals(name)) {
             throw new IOException(name + ".o holds program " + o.program());
         }
-        for (Map.Entry<String, BpfObject.MapDef> e : o.maps().entrySet()) {
-            BpfObject.MapDef known = mapDefs.get(e.getKey());
-            if (known == null) {
-                BpfObject.MapDef d = e.getValue();
-                mapFds.put(e.getKey(), Bpf.mapCreate("jclat_" + e.getKey(), d.type(), d.keySize(), d.valueSize(),
-                        d.maxEntries(), d.flags()));
-                mapDefs.put(e.getKey(), d);
-            } else if (!known.equals(e.getValue())) {
-                throw new IOException("map " + e.getKey() + " is defined differently in " + name + ".o");
-            }
+        BpfObject.MapDef value = o.maps().get(CONFIG_VALUE);
+        BpfObject.MapDef config = o.maps().get(CONFIG);
+        if (value == null || value.type() != MAP_TYPE_ARRAY || value.maxEntries() != 1
+                || value.valueSize() != FastPathConfig.SIZE) {
+            throw new IOException(name + ".o: " + CONFIG_VALUE + " is not a one-element array of the "
+                    + FastPathConfig.SIZE + " bytes FastPathConfig writes");
         }
-        BpfObject.MapDef config = mapDefs.get("config");
-        if (config == null || config.valueSize() != FastPathConfig.SIZE) {
-            throw new IOException("config map value is not the " + FastPathConfig.SIZE + " bytes FastPathConfig writes");
+        if (config == null || config.type() != MAP_TYPE_ARRAY_OF_MAPS) {
+            throw new IOException(name + ".o: " + CONFIG + " is not an array of maps");
+        }
+        createMap(name, CONFIG_VALUE, value, 0);
+        for (Map.Entry<String, BpfObject.MapDef> e : o.maps().entrySet()) {
+            int inner = e.getKey().equals(CONFIG) ? mapFds.get(CONFIG_VALUE) : 0;
+            createMap(name, e.getKey(), e.getValue(), inner);
         }
         return Bpf.progLoad(kernelName, Bpf.PROG_TYPE_SCHED_CLS, o.relocated(mapFds), o.license());
+    }
+
+    /** Creates a map the first program defines; the second must define it the same way. */
+    private void createMap(String object, String map, BpfObject.MapDef d, int innerMapFd) throws IOException {
+        BpfObject.MapDef known = mapDefs.get(map);
+        if (known == null) {
+            mapFds.put(map, Bpf.mapCreate("jclat_" + map, d.type(), d.keySize(), d.valueSize(), d.maxEntries(),
+                    d.flags(), innerMapFd));
+            mapDefs.put(map, d);
+        } else if (!known.equals(d)) {
+            throw new IOException("map " + map + " is defined differently in " + object + ".o");
+        }
     }
 
     static byte[] resource(String file) throws IOException {
@@ -84,14 +101,26 @@ public final class FastPathPrograms implements AutoCloseable {
         return tunEgress;
     }
 
-    /** Swaps the configuration in one update (both programs see the old one or the new one, never a mix). */
+    /**
+     * Swaps the configuration in one update (both programs see the old one or the new one, never a mix): it is
+     * written into a new inner map, which then replaces the old one in {@code config}. The kernel frees the old
+     * map after an RCU grace period; our descriptor of the new one is closed, {@code config} holds it.
+     */
     public void configure(FastPathConfig c) throws IOException {
-        Bpf.mapUpdate(mapFds.get("config"), KEY0, c.encode());
+        BpfObject.MapDef d = mapDefs.get(CONFIG_VALUE);
+        int inner = Bpf.mapCreate("jclat_config", d.type(), d.keySize(), d.valueSize(), d.maxEntries(), d.flags());
+        try {
+            Bpf.mapUpdate(inner, KEY0, c.encode());
+            Bpf.mapUpdate(mapFds.get(CONFIG), KEY0,
+                    ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, inner).array());
+        } finally {
+            Bpf.close(inner);
+        }
     }
 
     /** Removes the configuration: from the next packet on, both programs pass everything to the TUN path. */
     public void unconfigure() throws IOException {
-        Bpf.mapDelete(mapFds.get("config"), KEY0);
+        Bpf.mapDelete(mapFds.get(CONFIG), KEY0);
     }
 
     /** The counters summed over all CPUs. */
