@@ -16,6 +16,7 @@ import net.jclat.discovery.PrefixDiscovery;
 import net.jclat.discovery.PrefixSource;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
+import net.jclat.netlink.RtNetlinkEvents;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
@@ -58,6 +59,9 @@ public final class ClatDaemon {
     private UpdateHook hook;
     private boolean startFailed;
     private SetupWatchdog watchdog;
+    /** The native-IPv4 check looks at the routes only after the kernel announced a change (issue 15). */
+    private ChangeGate ipv4RouteChanges;
+    private volatile boolean nativeIpv4Retry;
     /** Null until the first prefix, and where the configuration needs none. */
     private UplinkSourceRoute sourceRoute;
     private Ipv6Mostly lan = Ipv6Mostly.OFF;
@@ -122,6 +126,7 @@ public final class ClatDaemon {
             return t;
         });
         if (cfg.nativeIpv4Standby()) {
+            ipv4RouteChanges = new ChangeGate("native-IPv4 check", RtNetlinkEvents.LINKS | RtNetlinkEvents.IPV4_ROUTES);
             checkNativeIpv4(); // before the first prefix, so a dual-stack uplink never gets our route
             timer.scheduleWithFixedDelay(this::checkNativeIpv4, 1, 1, TimeUnit.SECONDS);
         }
@@ -222,10 +227,17 @@ public final class ClatDaemon {
     /** Native IPv4 is an IPv4 default route on the uplink in the main table that jclat did not add. */
     private void checkNativeIpv4() {
         boolean found;
+        synchronized (this) {
+            if (stopped || !ipv4RouteChanges.due(nativeIpv4Retry)) {
+                return;
+            }
+        }
         try {
             found = setup.nativeIpv4();
+            nativeIpv4Retry = false;
         } catch (IOException e) {
             Logger.warn("cannot list IPv4 routes for the native-IPv4 check: {}", e.getMessage());
+            nativeIpv4Retry = true;
             return;
         }
         synchronized (this) {
@@ -337,6 +349,12 @@ public final class ClatDaemon {
             if (timer != null) {
                 timer.shutdownNow();
                 timer = null;
+            }
+            if (watchdog != null) {
+                watchdog.close(); // no round runs: they hold this lock
+            }
+            if (ipv4RouteChanges != null) {
+                ipv4RouteChanges.close();
             }
             if (tun != null) {
                 tun.detach();
