@@ -128,12 +128,10 @@ public final class ClatDaemon {
         if (cfg.nativeIpv4Standby()) {
             ipv4RouteChanges = new ChangeGate("native-IPv4 check", RtNetlinkEvents.LINKS | RtNetlinkEvents.IPV4_ROUTES);
             checkNativeIpv4(); // before the first prefix, so a dual-stack uplink never gets our route
-            timer.scheduleWithFixedDelay(this::checkNativeIpv4, 1, 1, TimeUnit.SECONDS);
         }
         hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
         lan = Ipv6Mostly.start(cfg);
         watchdog = new SetupWatchdog(nl);
-        timer.scheduleWithFixedDelay(this::checkSetup, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(new ZeroChecksumUdpEvents(tun::datapath)::check, 10, 10, TimeUnit.SECONDS);
         gate.checkpoint();
         discovery = new PrefixDiscovery(DiscoverySettings.of(cfg), this::onPrefix);
@@ -151,7 +149,7 @@ public final class ClatDaemon {
         // The socket first: once the status file exists, jclat status works.
         servers = StatusServers.start(cfg, this::snapshot, this::reload);
         gate.checkpoint();
-        timer.scheduleAtFixedRate(this::writeStatus, 0, 1, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::everySecond, 0, 1, TimeUnit.SECONDS);
         notifyHook();
     }
 
@@ -253,6 +251,26 @@ public final class ClatDaemon {
                 Logger.error("cannot {} the IPv4 routes: {}", found ? "withdraw" : "restore", e.getMessage());
             }
             notifyHook();
+        }
+    }
+
+    /**
+     * The status thread's one wake-up a second (issue 15: it was three): the native-IPv4 check, the watchdog,
+     * then the status file, which so shows what they did. One failing never stops the others.
+     */
+    private void everySecond() {
+        if (ipv4RouteChanges != null) {
+            guarded("native-IPv4 check", this::checkNativeIpv4);
+        }
+        guarded("setup watchdog", this::checkSetup);
+        writeStatus();
+    }
+
+    private static void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            Logger.error("{} failed (tried again in a second): {}", what, e.toString());
         }
     }
 
