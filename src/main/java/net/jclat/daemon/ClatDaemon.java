@@ -16,6 +16,7 @@ import net.jclat.discovery.PrefixDiscovery;
 import net.jclat.discovery.PrefixSource;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
+import net.jclat.netlink.RtNetlinkEvents;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
@@ -58,6 +59,9 @@ public final class ClatDaemon {
     private UpdateHook hook;
     private boolean startFailed;
     private SetupWatchdog watchdog;
+    /** The native-IPv4 check looks at the routes only after the kernel announced a change (issue 15). */
+    private ChangeGate ipv4RouteChanges;
+    private volatile boolean nativeIpv4Retry;
     /** Null until the first prefix, and where the configuration needs none. */
     private UplinkSourceRoute sourceRoute;
     private Ipv6Mostly lan = Ipv6Mostly.OFF;
@@ -122,13 +126,12 @@ public final class ClatDaemon {
             return t;
         });
         if (cfg.nativeIpv4Standby()) {
+            ipv4RouteChanges = new ChangeGate("native-IPv4 check", RtNetlinkEvents.LINKS | RtNetlinkEvents.IPV4_ROUTES);
             checkNativeIpv4(); // before the first prefix, so a dual-stack uplink never gets our route
-            timer.scheduleWithFixedDelay(this::checkNativeIpv4, 1, 1, TimeUnit.SECONDS);
         }
         hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
         lan = Ipv6Mostly.start(cfg);
         watchdog = new SetupWatchdog(nl);
-        timer.scheduleWithFixedDelay(this::checkSetup, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(new ZeroChecksumUdpEvents(tun::datapath)::check, 10, 10, TimeUnit.SECONDS);
         gate.checkpoint();
         discovery = new PrefixDiscovery(DiscoverySettings.of(cfg), this::onPrefix);
@@ -146,7 +149,7 @@ public final class ClatDaemon {
         // The socket first: once the status file exists, jclat status works.
         servers = StatusServers.start(cfg, this::snapshot, this::reload);
         gate.checkpoint();
-        timer.scheduleAtFixedRate(this::writeStatus, 0, 1, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::everySecond, 0, 1, TimeUnit.SECONDS);
         notifyHook();
     }
 
@@ -222,10 +225,17 @@ public final class ClatDaemon {
     /** Native IPv4 is an IPv4 default route on the uplink in the main table that jclat did not add. */
     private void checkNativeIpv4() {
         boolean found;
+        synchronized (this) {
+            if (stopped || !ipv4RouteChanges.due(nativeIpv4Retry)) {
+                return;
+            }
+        }
         try {
             found = setup.nativeIpv4();
+            nativeIpv4Retry = false;
         } catch (IOException e) {
             Logger.warn("cannot list IPv4 routes for the native-IPv4 check: {}", e.getMessage());
+            nativeIpv4Retry = true;
             return;
         }
         synchronized (this) {
@@ -241,6 +251,26 @@ public final class ClatDaemon {
                 Logger.error("cannot {} the IPv4 routes: {}", found ? "withdraw" : "restore", e.getMessage());
             }
             notifyHook();
+        }
+    }
+
+    /**
+     * The status thread's one wake-up a second (issue 15: it was three): the native-IPv4 check, the watchdog,
+     * then the status file, which so shows what they did. One failing never stops the others.
+     */
+    private void everySecond() {
+        if (ipv4RouteChanges != null) {
+            guarded("native-IPv4 check", this::checkNativeIpv4);
+        }
+        guarded("setup watchdog", this::checkSetup);
+        writeStatus();
+    }
+
+    private static void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            Logger.error("{} failed (tried again in a second): {}", what, e.toString());
         }
     }
 
@@ -337,6 +367,12 @@ public final class ClatDaemon {
             if (timer != null) {
                 timer.shutdownNow();
                 timer = null;
+            }
+            if (watchdog != null) {
+                watchdog.close(); // no round runs: they hold this lock
+            }
+            if (ipv4RouteChanges != null) {
+                ipv4RouteChanges.close();
             }
             if (tun != null) {
                 tun.detach();

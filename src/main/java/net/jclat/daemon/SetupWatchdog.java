@@ -1,7 +1,6 @@
 package net.jclat.daemon;
 
 import java.io.IOException;
-import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +9,7 @@ import net.jclat.config.RunConfig;
 import net.jclat.netlink.NetlinkException;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
+import net.jclat.netlink.RtNetlinkEvents;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.XlatConfig;
 import org.tinylog.Logger;
@@ -19,14 +19,24 @@ import org.tinylog.Logger;
  * or something removed: the TUN itself (deleted with {@code ip link del}), its up state, its address, the
  * routes into it, and the proxy-NDP entry on the uplink (a link going down flushes those). Without this a
  * CLAT would stay silently broken after an uplink bounce until restarted. One log line per change seen.
+ *
+ * <p>Light when nothing happens (issue 15: a router's weak cores, mostly idle): a full check runs only in a
+ * round after the kernel announced a change of links, IPv4 addresses or routes ({@link ChangeGate}),
+ * while a problem is being retried, and every {@link ChangeGate#FULL_EVERY} rounds regardless. A quiet round costs one
+ * poll(2), plus the proxy-NDP look-up the kernel never announces. So a removal is still repaired within the
+ * second, without dumping routes every second.
  */
-final class SetupWatchdog {
+final class SetupWatchdog implements AutoCloseable {
     /** What jclat owns right now; {@code tunIpv4} and {@code proxyNdp} may be null (nothing of that kind). */
     record Owned(String tun, int tunIndex, int tunMtu, byte[] tunIpv4, List<Route> routes, int uplinkIndex,
             byte[] proxyNdp) {
     }
 
+    private static final int IFF_UP = 1;
+
     private final RtNetlink nl;
+    private final ChangeGate changes = new ChangeGate("setup watchdog", RtNetlinkEvents.LINKS
+            | RtNetlinkEvents.IPV4_ADDRESSES | RtNetlinkEvents.IPV4_ROUTES | RtNetlinkEvents.IPV6_ROUTES);
     private String lastProblem = "";
 
     SetupWatchdog(RtNetlink nl) {
@@ -40,6 +50,10 @@ final class SetupWatchdog {
      */
     void check(RunConfig cfg, ClatTun tun, InterfaceSetup setup, boolean active, XlatConfig xlat,
             UplinkSourceRoute sourceRoute) {
+        if (!changes.due(!lastProblem.isEmpty())) { // a problem is retried every second
+            repairProxyNdp(setup.owned(active)); // the one thing the kernel never announces
+            return;
+        }
         try {
             if (tunGone(cfg.tun(), setup.tunIndex())) {
                 Logger.warn("{} was deleted from outside: re-creating it", cfg.tun());
@@ -68,8 +82,8 @@ final class SetupWatchdog {
     void repair(Owned owned) {
         List<String> restored = new ArrayList<>();
         try {
-            NetworkInterface tun = NetworkInterface.getByIndex(owned.tunIndex());
-            if (tun != null && !tun.isUp()) {
+            int flags = nl.linkFlags(owned.tunIndex()); // -1: gone, which the next round's tunGone sees
+            if (flags != -1 && (flags & IFF_UP) == 0) {
                 nl.linkUp(owned.tunIndex(), owned.tunMtu());
                 restored.add(owned.tun() + " up");
             }
@@ -81,19 +95,55 @@ final class SetupWatchdog {
                     restored.add("route " + describe(r));
                 }
             }
-            if (owned.proxyNdp() != null && nl.proxyNeighbours(owned.uplinkIndex()).stream()
-                    .noneMatch(a -> Arrays.equals(a, owned.proxyNdp()))) {
-                nl.addProxyNeighbour(owned.uplinkIndex(), owned.proxyNdp());
-                restored.add("proxy NDP entry for " + Addresses.formatIpv6(ByteBuffer.wrap(owned.proxyNdp()), 0));
-            }
+            proxyNdp(owned, restored);
         } catch (IOException e) {
             problem("cannot restore the CLAT's setup (will retry every second): " + e.getMessage());
             return;
         }
+        restored(restored);
+        problem("");
+    }
+
+    /** The quiet round's check: only the proxy-NDP entry (a link going down flushes it, unannounced). */
+    void repairProxyNdp(Owned owned) {
+        if (owned.proxyNdp() == null) {
+            return;
+        }
+        List<String> restored = new ArrayList<>(1);
+        try {
+            proxyNdp(owned, restored);
+        } catch (IOException e) {
+            problem("cannot restore the CLAT's setup (will retry every second): " + e.getMessage());
+            return;
+        }
+        restored(restored);
+    }
+
+    private void proxyNdp(Owned owned, List<String> restored) throws IOException {
+        if (owned.proxyNdp() != null && !contains(nl.proxyNeighbours(owned.uplinkIndex()), owned.proxyNdp())) {
+            nl.addProxyNeighbour(owned.uplinkIndex(), owned.proxyNdp());
+            restored.add("proxy NDP entry for " + Addresses.formatIpv6(ByteBuffer.wrap(owned.proxyNdp()), 0));
+        }
+    }
+
+    private static boolean contains(List<byte[]> addresses, byte[] a) {
+        for (byte[] b : addresses) {
+            if (Arrays.equals(a, b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void restored(List<String> restored) {
         if (!restored.isEmpty()) {
             Logger.warn("removed from outside, restored: {}", String.join(", ", restored));
         }
-        problem("");
+    }
+
+    @Override
+    public void close() {
+        changes.close();
     }
 
     /** Logs a problem once, and once more when it is over, instead of every second. */

@@ -16,9 +16,17 @@ import net.jclat.xlat.Drop;
  */
 final class StatusFile {
     private final Path path;
+    /**
+     * The directory is made once, not every second: Files.createDirectories on an existing directory costs a
+     * failed mkdir(2) and a UnixException with its stack trace each time (issue 15). Made again after a write
+     * failed (someone removed it).
+     */
+    private boolean directoryMade;
+    private final Path tmp;
 
     StatusFile(Path path) {
         this.path = path;
+        this.tmp = path.resolveSibling(path.getFileName() + ".tmp");
     }
 
     Path path() {
@@ -27,10 +35,17 @@ final class StatusFile {
 
     void write(Map<String, Object> fields, long[] counters) throws IOException {
         String j = json(fields, counters);
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.writeString(tmp, j, StandardCharsets.UTF_8);
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (!directoryMade) {
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            directoryMade = true;
+        }
+        try {
+            Files.writeString(tmp, j, StandardCharsets.UTF_8);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            directoryMade = false;
+            throw e;
+        }
     }
 
     /** The status as one JSON object: the fields, then {@code counters} and {@code drops}. */

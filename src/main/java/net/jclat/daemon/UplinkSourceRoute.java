@@ -85,13 +85,14 @@ final class UplinkSourceRoute {
      * no IPv6 default route. Returns a line to log when something changed, else null.
      */
     synchronized String refresh() throws IOException {
-        Optional<RouteEntry> uplinkDefault = nl.routes(6).stream()
+        List<RouteEntry> routes = nl.routes(6); // one dump a round: the uplink's default route and ours
+        Optional<RouteEntry> uplinkDefault = routes.stream()
                 .filter(r -> r.dstLength() == 0 && r.srcLength() == 0 && r.oif() == uplinkIndex
                         && r.protocol() != RtNetlink.RTPROT_JCLAT && r.table() == 254)
                 .min(Comparator.comparingInt(RouteEntry::metric));
         boolean wantUp = uplinkDefault.isPresent();
         byte[] wantGateway = uplinkDefault.map(RouteEntry::gateway).orElse(null);
-        if (wantUp == up && Arrays.equals(wantGateway, gateway) && allPresent()) {
+        if (wantUp == up && Arrays.equals(wantGateway, gateway) && allPresent(routes)) {
             return null;
         }
         remove();
@@ -117,11 +118,10 @@ final class UplinkSourceRoute {
     }
 
     /** Whether every route jclat installed is still there (an uplink bounce flushes them). */
-    private boolean allPresent() throws IOException {
+    private boolean allPresent(List<RouteEntry> now) {
         if (!up) {
             return true;
         }
-        List<RouteEntry> now = nl.routes(6);
         for (SourceRoute r : installed) {
             boolean found = now.stream().anyMatch(e -> e.protocol() == RtNetlink.RTPROT_JCLAT && e.dstLength() == 0
                     && e.srcLength() == r.sourceLength() && Arrays.equals(e.source(), r.source())

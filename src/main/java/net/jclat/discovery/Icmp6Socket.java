@@ -41,6 +41,8 @@ final class Icmp6Socket implements AutoCloseable {
     }
 
     private final int fd;
+    /** Written by {@link #wake}: ends a blocked {@link #awaitReadable} without a timeout to poll on. */
+    private final int wakeFd;
     private final String ifname;
     private final int ifindex;
     private final Memory msghdr = new Memory(MSGHDR);
@@ -48,14 +50,17 @@ final class Icmp6Socket implements AutoCloseable {
     private final Memory name = new Memory(SOCKADDR_IN6);
     private final Memory control = new Memory(CONTROL);
     private final Memory data = new Memory(MAX_MESSAGE);
-    private final byte[] pollfd = new byte[8];
+    /** Two struct pollfd: the socket, then the wake-up descriptor. */
+    private final byte[] pollfd = new byte[16];
     private volatile boolean closed;
 
-    private Icmp6Socket(int fd, String ifname, int ifindex) {
+    private Icmp6Socket(int fd, int wakeFd, String ifname, int ifindex) {
         this.fd = fd;
+        this.wakeFd = wakeFd;
         this.ifname = ifname;
         this.ifindex = ifindex;
-        ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, SocketLibC.POLLIN);
+        ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, SocketLibC.POLLIN)
+                .putInt(8, wakeFd).putShort(12, SocketLibC.POLLIN);
     }
 
     /**
@@ -77,7 +82,15 @@ final class Icmp6Socket implements AutoCloseable {
             throw new IOException("cannot open a raw ICMPv6 socket to listen for Router Advertisements on " + ifname
                     + ": " + e.getMessage() + hint(e.getErrorCode()), e);
         }
-        Icmp6Socket s = new Icmp6Socket(fd, ifname, ifindex);
+        int wakeFd;
+        try {
+            wakeFd = SocketLibC.eventfd(0, SocketLibC.SOCK_NONBLOCK | SocketLibC.SOCK_CLOEXEC);
+        } catch (LastErrorException e) {
+            SocketLibC.close(fd);
+            throw new IOException("cannot create an eventfd for the Router Advertisement listener on " + ifname + ": "
+                    + e.getMessage(), e);
+        }
+        Icmp6Socket s = new Icmp6Socket(fd, wakeFd, ifname, ifindex);
         try {
             s.option(SocketLibC.IPPROTO_ICMPV6, SocketLibC.ICMP6_FILTER, Icmp6Filter.passing(passTypes), "ICMP6_FILTER");
             byte[] dev = (ifname + "\0").getBytes(StandardCharsets.US_ASCII);
@@ -153,10 +166,14 @@ final class Icmp6Socket implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeoutMillis} for a packet; false on timeout or interruption by a signal. */
+    /**
+     * Waits up to {@code timeoutMillis} (-1: no limit) for a packet; false on timeout, after {@link #wake}, or
+     * interruption by a signal.
+     */
     boolean awaitReadable(int timeoutMillis) throws IOException {
         try {
-            return SocketLibC.poll(pollfd, 1, timeoutMillis) > 0;
+            return SocketLibC.poll(pollfd, 2, timeoutMillis) > 0
+                    && ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).getShort(6) != 0; // the socket's revents
         } catch (LastErrorException e) {
             if (e.getErrorCode() == SocketLibC.EINTR) {
                 return false;
@@ -233,16 +250,28 @@ final class Icmp6Socket implements AutoCloseable {
         return (value + to - 1) & -to;
     }
 
+    /** Ends a thread's {@link #awaitReadable}, now or at its next call (the descriptor stays readable). */
+    void wake() {
+        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
+        try {
+            SocketLibC.write(wakeFd, one, one.length);
+        } catch (LastErrorException e) {
+            // only EAGAIN is possible (the counter is full): it is readable already
+        }
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            SocketLibC.close(fd);
-        } catch (LastErrorException e) {
-            // nothing left to do with a descriptor that will not close
+        for (int d : new int[] {fd, wakeFd}) {
+            try {
+                SocketLibC.close(d);
+            } catch (LastErrorException e) {
+                // nothing left to do with a descriptor that will not close
+            }
         }
     }
 }

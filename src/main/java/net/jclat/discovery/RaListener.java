@@ -18,7 +18,8 @@ import org.tinylog.Logger;
  * raw ICMPv6 socket that passes only type 134 and is bound to the uplink: RFC 8781 §5.1 has a host treat a
  * PREF64 as specific to the interface it arrived on.
  *
- * <p>One daemon thread polls with a short timeout, so {@link #close()} returns within about half a second.
+ * <p>One daemon thread blocks in poll until an RA comes or {@link #close()} wakes it (an eventfd), so an idle
+ * uplink costs no wake-ups and a close still returns at once.
  * The consumer runs on that thread; it should hand work off rather than block.
  */
 public final class RaListener implements AutoCloseable {
@@ -36,6 +37,7 @@ public final class RaListener implements AutoCloseable {
         TRUNCATED
     }
 
+    /** The pause after a failed receive, and a quarter of how long {@link #close()} waits for the thread. */
     static final int POLL_MILLIS = 200;
     /** A Router Solicitation that found no usable source address is tried again after this, doubling... */
     static final long SOLICIT_RETRY_FIRST_MILLIS = 100;
@@ -130,12 +132,15 @@ public final class RaListener implements AutoCloseable {
         }
     }
 
-    /** How long to poll for: the poll interval, or less when a deferred solicitation is due sooner. */
+    /**
+     * How long to wait for an RA: until one comes (-1; {@link #close} wakes the thread), or until a deferred
+     * solicitation is due. An idle uplink costs no wake-ups (issue 15; it was 5 a second).
+     */
     private int pollMillis(long now) {
         if (!solicitPending) {
-            return POLL_MILLIS;
+            return -1;
         }
-        return (int) Math.max(0, Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(solicitAt - now)));
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(solicitAt - now)));
     }
 
     private void run() {
@@ -290,6 +295,7 @@ public final class RaListener implements AutoCloseable {
             return;
         }
         closed = true;
+        socket.wake();
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(4L * POLL_MILLIS);

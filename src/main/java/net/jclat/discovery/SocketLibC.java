@@ -72,6 +72,11 @@ final class SocketLibC {
 
     static native int close(int fd) throws LastErrorException;
 
+    /** A wake-up descriptor for a thread blocked in poll (eventfd(2)); flags as SOCK_NONBLOCK/SOCK_CLOEXEC. */
+    static native int eventfd(int initval, int flags) throws LastErrorException;
+
+    static native long write(int fd, byte[] buf, long count) throws LastErrorException;
+
     /** 0 when there is no such interface. */
     static native int if_nametoindex(String name);
 }

@@ -9,6 +9,7 @@ public final class NetlinkException extends IOException {
     public static final int ESRCH = 3;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
+    public static final int ENOBUFS = 105;
 
     private final int errno;
 

@@ -30,5 +30,8 @@ final class NetlinkLibC {
 
     static native int if_nametoindex(String name);
 
+    /** No LastErrorException: a poll that finds nothing (the usual answer) must not cost an exception. */
+    static native int poll(byte[] fds, long nfds, int timeoutMillis);
+
     static native int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
 }

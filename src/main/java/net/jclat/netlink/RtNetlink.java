@@ -14,6 +14,7 @@ public final class RtNetlink implements AutoCloseable {
     public static final int RTPROT_JCLAT = 190;
 
     private static final int RTM_NEWLINK = 16;
+    private static final int RTM_GETLINK = 18;
     private static final int RTM_NEWADDR = 20;
     private static final int RTM_DELADDR = 21;
     private static final int RTM_NEWROUTE = 24;
@@ -85,6 +86,24 @@ public final class RtNetlink implements AutoCloseable {
         request(m, "setting link " + ifIndex + " up with MTU " + mtu);
     }
 
+    /**
+     * The link's flags ({@code IFF_UP} is bit 0), or -1 when no link has this index. One RTM_GETLINK for that
+     * index, not a dump: the JDK's NetworkInterface.getByIndex enumerates every interface (and parses
+     * /proc/net/if_inet6) to answer the same question, which the watchdog asked every second.
+     */
+    public synchronized int linkFlags(int ifIndex) throws IOException {
+        NetlinkMessage m = new NetlinkMessage(RTM_GETLINK, 0)
+                .u8(0).u8(0).u16(0).u32(ifIndex).u32(0).u32(0); // ifinfomsg
+        int[] flags = {-1};
+        exchange(m, "reading link " + ifIndex, NetlinkException.ENODEV, (type, b, pos, len) -> {
+            if (type == RTM_NEWLINK && len >= 32) {
+                flags[0] = b.getInt(pos + 24);
+            }
+            return type == NLMSG_ERROR; // the acknowledgement follows the answer
+        });
+        return flags[0];
+    }
+
     /** Adds (or replaces) an address; IPv6 addresses skip DAD since jclat owns them by configuration. */
     public void addAddress(int ifIndex, byte[] addr, int prefixLength) throws IOException {
         request(address(RTM_NEWADDR, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, ifIndex, addr,
@@ -101,9 +120,9 @@ public final class RtNetlink implements AutoCloseable {
      * Adds an address only if the link lacks it (NLM_F_EXCL): true when it was missing and is now there,
      * false when it was there already. For checking that what jclat set up is still in place.
      */
-    public boolean addAddressIfMissing(int ifIndex, byte[] addr, int prefixLength) throws IOException {
-        return created(() -> request(address(RTM_NEWADDR, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL,
-                ifIndex, addr, prefixLength, true), "adding address to link " + ifIndex));
+    public synchronized boolean addAddressIfMissing(int ifIndex, byte[] addr, int prefixLength) throws IOException {
+        return created(address(RTM_NEWADDR, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL,
+                ifIndex, addr, prefixLength, true), "adding address to link " + ifIndex);
     }
 
     public void deleteAddress(int ifIndex, byte[] addr, int prefixLength) throws IOException {
@@ -125,25 +144,16 @@ public final class RtNetlink implements AutoCloseable {
 
     /** Adds a route only if it is missing (NLM_F_EXCL): true when it was missing and is now there. */
     public synchronized boolean addRouteIfMissing(Route r) throws IOException {
-        return created(() -> request(route(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, r),
-                "adding route"));
+        return created(route(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, r), "adding route");
     }
 
-    @FunctionalInterface
-    private interface Request {
-        void send() throws IOException;
-    }
-
-    private static boolean created(Request r) throws IOException {
-        try {
-            r.send();
-            return true;
-        } catch (NetlinkException e) {
-            if (e.errno() == NetlinkException.EEXIST) {
-                return false;
-            }
-            throw e;
-        }
+    /**
+     * Sends an NLM_F_EXCL request: true when it created something, false on EEXIST. EEXIST is the answer the
+     * watchdog gets every second when nothing is missing, so it is an errno here, not an exception (filling
+     * in a stack trace each round was the status thread's largest single cost).
+     */
+    private boolean created(NetlinkMessage m, String what) throws IOException {
+        return exchange(m, what, NetlinkException.EEXIST, (type, b, pos, len) -> type == NLMSG_ERROR) == 0;
     }
 
     public synchronized void deleteRoute(Route r) throws IOException {
@@ -228,7 +238,7 @@ public final class RtNetlink implements AutoCloseable {
         NetlinkMessage m = new NetlinkMessage(RTM_GETROUTE, NetlinkMessage.NLM_F_DUMP)
                 .u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
         java.util.List<RouteEntry> out = new java.util.ArrayList<>();
-        exchange(m, "listing routes", (type, b, pos, len) -> {
+        exchange(m, "listing routes", 0, (type, b, pos, len) -> {
             if (type == RTM_NEWROUTE) {
                 out.add(routeEntry(b, pos + 16, pos + len));
             }
@@ -292,7 +302,7 @@ public final class RtNetlink implements AutoCloseable {
         NetlinkMessage m = new NetlinkMessage(RTM_GETNEIGH, NetlinkMessage.NLM_F_DUMP)
                 .u8(AF_INET6).u8(0).u16(0).u32(0).u16(0).u8(NTF_PROXY).u8(0);
         java.util.List<byte[]> out = new java.util.ArrayList<>();
-        exchange(m, "listing proxy NDP entries", (type, b, pos, len) -> {
+        exchange(m, "listing proxy NDP entries", 0, (type, b, pos, len) -> {
             if (type == RTM_NEWNEIGH && len >= 28 && b.getInt(pos + 20) == ifIndex) {
                 for (int a = pos + 28; a + 4 <= pos + len;) {
                     int alen = b.getShort(a) & 0xFFFF;
@@ -320,7 +330,7 @@ public final class RtNetlink implements AutoCloseable {
 
     /** Sends a request and waits for its acknowledgement; a negative one becomes an exception. */
     synchronized void request(NetlinkMessage m, String what) throws IOException {
-        exchange(m, what, (type, b, pos, len) -> type == NLMSG_ERROR);
+        exchange(m, what, 0, (type, b, pos, len) -> type == NLMSG_ERROR);
     }
 
     /** Handles one message answering our request; returns true when the answer is complete. */
@@ -332,9 +342,10 @@ public final class RtNetlink implements AutoCloseable {
     /**
      * Sends one request and passes each message answering it (same sequence number) to the handler until
      * it says the answer is complete. An error message (NLMSG_ERROR with a non-zero code) ends it with an
-     * exception; answers to earlier requests still queued are skipped.
+     * exception, except the {@code tolerated} errno, which ends it by being returned (0: none tolerated; the
+     * answer is complete: 0 is returned). Answers to earlier requests still queued are skipped.
      */
-    private void exchange(NetlinkMessage m, String what, AnswerHandler handler) throws IOException {
+    private int exchange(NetlinkMessage m, String what, int tolerated, AnswerHandler handler) throws IOException {
         int mySeq = ++seq;
         byte[] msg = m.bytes(mySeq);
         try {
@@ -352,11 +363,15 @@ public final class RtNetlink implements AutoCloseable {
                 }
                 int type = b.getShort(pos + 4) & 0xFFFF;
                 if (b.getInt(pos + 8) == mySeq) {
-                    if (type == NLMSG_ERROR && b.getInt(pos + 16) != 0) {
-                        throw new NetlinkException(what, -b.getInt(pos + 16));
+                    int errno = type == NLMSG_ERROR ? -b.getInt(pos + 16) : 0;
+                    if (errno != 0 && tolerated != 0 && errno == tolerated) {
+                        return errno;
+                    }
+                    if (errno != 0) {
+                        throw new NetlinkException(what, errno);
                     }
                     if (handler.accept(type, b, pos, len)) {
-                        return;
+                        return 0;
                     }
                 }
                 pos += (len + 3) & ~3;
