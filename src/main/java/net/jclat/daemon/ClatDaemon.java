@@ -3,9 +3,6 @@ package net.jclat.daemon;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import net.jclat.config.ConfigException;
 import net.jclat.config.Mode;
 import net.jclat.config.RunConfig;
@@ -16,7 +13,6 @@ import net.jclat.discovery.PrefixDiscovery;
 import net.jclat.discovery.PrefixSource;
 import net.jclat.netlink.Route;
 import net.jclat.netlink.RtNetlink;
-import net.jclat.netlink.RtNetlinkEvents;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
@@ -45,7 +41,7 @@ public final class ClatDaemon {
     private InterfaceSetup setup;
     private ClatTun tun; // null until the start opens it
     private StatusFile status;
-    private ScheduledExecutorService timer;
+    private StatusTimer timer;
     private PrefixDiscovery discovery;
     private StatusServers servers;
     private XlatConfig xlat;
@@ -59,9 +55,8 @@ public final class ClatDaemon {
     private UpdateHook hook;
     private boolean startFailed;
     private SetupWatchdog watchdog;
-    /** The native-IPv4 check looks at the routes only after the kernel announced a change (issue 15). */
-    private ChangeGate ipv4RouteChanges;
-    private volatile boolean nativeIpv4Retry;
+    /** With {@code native-ipv4 standby}: looks at the routes only after the kernel announced a change. */
+    private NativeIpv4Watch nativeIpv4;
     /** Null until the first prefix, and where the configuration needs none. */
     private UplinkSourceRoute sourceRoute;
     private Ipv6Mostly lan = Ipv6Mostly.OFF;
@@ -120,19 +115,15 @@ public final class ClatDaemon {
         tun.startFastPath(cfg, setup);
 
         status = new StatusFile(cfg.statusFile());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jclat-status");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = new StatusTimer();
         if (cfg.nativeIpv4Standby()) {
-            ipv4RouteChanges = new ChangeGate("native-IPv4 check", RtNetlinkEvents.LINKS | RtNetlinkEvents.IPV4_ROUTES);
+            nativeIpv4 = new NativeIpv4Watch();
             checkNativeIpv4(); // before the first prefix, so a dual-stack uplink never gets our route
         }
         hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
         lan = Ipv6Mostly.start(cfg);
         watchdog = new SetupWatchdog(nl);
-        timer.scheduleWithFixedDelay(new ZeroChecksumUdpEvents(tun::datapath)::check, 10, 10, TimeUnit.SECONDS);
+        timer.everyTenSeconds("zero-checksum UDP events", new ZeroChecksumUdpEvents(tun::datapath)::check);
         gate.checkpoint();
         discovery = new PrefixDiscovery(DiscoverySettings.of(cfg), this::onPrefix);
         discovery.start();
@@ -149,7 +140,7 @@ public final class ClatDaemon {
         // The socket first: once the status file exists, jclat status works.
         servers = StatusServers.start(cfg, this::snapshot, this::reload);
         gate.checkpoint();
-        timer.scheduleAtFixedRate(this::everySecond, 0, 1, TimeUnit.SECONDS);
+        timer.everySecond(this::everySecond);
         notifyHook();
     }
 
@@ -224,18 +215,12 @@ public final class ClatDaemon {
 
     /** Native IPv4 is an IPv4 default route on the uplink in the main table that jclat did not add. */
     private void checkNativeIpv4() {
-        boolean found;
+        NativeIpv4Watch watch;
         synchronized (this) {
-            if (stopped || !ipv4RouteChanges.due(nativeIpv4Retry)) {
-                return;
-            }
+            watch = stopped ? null : nativeIpv4;
         }
-        try {
-            found = setup.nativeIpv4();
-            nativeIpv4Retry = false;
-        } catch (IOException e) {
-            Logger.warn("cannot list IPv4 routes for the native-IPv4 check: {}", e.getMessage());
-            nativeIpv4Retry = true;
+        Boolean found = watch == null ? null : watch.look(setup);
+        if (found == null) {
             return;
         }
         synchronized (this) {
@@ -259,19 +244,11 @@ public final class ClatDaemon {
      * then the status file, which so shows what they did. One failing never stops the others.
      */
     private void everySecond() {
-        if (ipv4RouteChanges != null) {
-            guarded("native-IPv4 check", this::checkNativeIpv4);
+        if (nativeIpv4 != null) {
+            StatusTimer.guarded("native-IPv4 check", this::checkNativeIpv4);
         }
-        guarded("setup watchdog", this::checkSetup);
+        StatusTimer.guarded("setup watchdog", this::checkSetup);
         writeStatus();
-    }
-
-    private static void guarded(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            Logger.error("{} failed (tried again in a second): {}", what, e.toString());
-        }
     }
 
     /** Once a second: what jclat set up in the kernel is put back if someone removed it ({@link SetupWatchdog}). */
@@ -365,14 +342,14 @@ public final class ClatDaemon {
         lan.close(); // PREF64 at lifetime 0 and option 108 off while the CLAT still translates
         synchronized (this) {
             if (timer != null) {
-                timer.shutdownNow();
+                timer.close();
                 timer = null;
             }
             if (watchdog != null) {
                 watchdog.close(); // no round runs: they hold this lock
             }
-            if (ipv4RouteChanges != null) {
-                ipv4RouteChanges.close();
+            if (nativeIpv4 != null) {
+                nativeIpv4.close();
             }
             if (tun != null) {
                 tun.detach();
