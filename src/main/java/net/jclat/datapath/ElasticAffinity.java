@@ -75,11 +75,7 @@ final class ElasticAffinity {
 
     private void closeRunDelay() {
         if (ownRunDelay != null) {
-            try {
-                ownRunDelay.close();
-            } catch (IOException e) {
-                // a /proc file: nothing to lose
-            }
+            ownRunDelay.close();
             ownRunDelay = null;
         }
     }

@@ -3,6 +3,7 @@ package net.jclat.tun;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 /**
  * The few libc calls the TUN device needs, by JNA direct mapping. None of them is on the per-packet path:
@@ -37,6 +38,22 @@ final class LibC {
     /** Linux: with {@code who} 0 this sets the calling thread's nice value only (setpriority(2), NOTES). */
     static native int setpriority(int which, int who, int prio) throws LastErrorException;
 
-    /** {@code struct pollfd} is {int fd; short events; short revents}: 8 bytes per entry. */
-    static native int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+    /**
+     * {@code struct pollfd} is {int fd; short events; short revents}: 8 bytes per entry. In native memory, not
+     * a byte[]: JNA copies an array in and out (a malloc and two copies) on every call, and a sparse worker
+     * polls once per packet.
+     */
+    static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+    static final int O_RDONLY = 0;
+    /** eventfd(2) flags: the values of O_NONBLOCK and O_CLOEXEC (MIPS differs for the first). */
+    static final int EFD_NONBLOCK = O_NONBLOCK;
+    static final int EFD_CLOEXEC = 0x80000;
+
+    static native int eventfd(int initval, int flags) throws LastErrorException;
+
+    static native long write(int fd, Pointer buf, long count) throws LastErrorException;
+
+    /** Reads from offset {@code offset} without moving the file position: a /proc file re-read in place. */
+    static native long pread(int fd, Pointer buf, long count, long offset) throws LastErrorException;
 }

@@ -1,55 +1,59 @@
 package net.jclat.tun;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 
 /**
  * How long the calling thread has waited, runnable, for a CPU in all (the second field of
  * /proc/thread-self/schedstat): time it was ready to run and another task had its CPU. Opened by the thread it
- * describes; each read re-reads the file without allocating.
+ * describes. A sparse worker reads it after every wake-up, so a read is one pread(2) into native memory: the
+ * JDK's FileChannel took a temporary direct buffer, a thread-local lookup, interruptible-channel bookkeeping
+ * and a copy, all interpreted for minutes at a few packets a second (perf: a large part of the worker's CPU
+ * per ping).
  */
 public final class ThreadRunDelay implements AutoCloseable {
-    private final FileChannel file;
-    private final ByteBuffer text = ByteBuffer.allocate(128);
+    private static final int SIZE = 128;
+    private final int fd;
+    private final Memory text = new Memory(SIZE);
+    private boolean closed;
 
-    private ThreadRunDelay(FileChannel file) {
-        this.file = file;
+    private ThreadRunDelay(int fd) {
+        this.fd = fd;
     }
 
     /** For the calling thread; null where the kernel keeps no schedstat (CONFIG_SCHED_INFO off). */
     public static ThreadRunDelay ofCurrentThread() {
         try {
-            return new ThreadRunDelay(FileChannel.open(Path.of("/proc/thread-self/schedstat"),
-                    StandardOpenOption.READ));
-        } catch (IOException | UnsupportedOperationException e) {
+            return new ThreadRunDelay(LibC.open("/proc/thread-self/schedstat", LibC.O_RDONLY));
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
             return null;
         }
     }
 
     /** Nanoseconds spent waiting on a run queue since the thread started, or -1 if unreadable. */
     public long nanos() {
+        if (closed) {
+            return -1;
+        }
         try {
-            text.clear();
-            int n = file.read(text, 0);
-            return n <= 0 ? -1 : secondField(text, n);
-        } catch (IOException e) {
+            long n = LibC.pread(fd, text, SIZE, 0);
+            return n <= 0 ? -1 : secondField(text, (int) n);
+        } catch (LastErrorException e) {
             return -1;
         }
     }
 
     /** "run_ns wait_ns slices\n": the second number, or -1. */
-    static long secondField(ByteBuffer b, int n) {
+    static long secondField(Pointer b, int n) {
         int i = 0;
-        while (i < n && b.get(i) != ' ') {
+        while (i < n && b.getByte(i) != ' ') {
             i++;
         }
         long v = 0;
         int digits = 0;
         for (i++; i < n; i++) {
-            int c = b.get(i) - '0';
+            int c = b.getByte(i) - '0';
             if (c < 0 || c > 9) {
                 break;
             }
@@ -60,7 +64,14 @@ public final class ThreadRunDelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        file.close();
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                LibC.close(fd);
+            } catch (LastErrorException ignored) {
+                // a /proc file: nothing to lose
+            }
+        }
     }
 }

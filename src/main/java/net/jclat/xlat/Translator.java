@@ -136,6 +136,11 @@ public final class Translator {
         reassembly.expire(clock.getAsLong());
     }
 
+    /** Whether ICMP fragments wait for the rest of their datagram (then {@link #expireFragments} has work). */
+    public boolean holdsFragments() {
+        return counters.get(Counters.REASSEMBLY_PENDING_4TO6) + counters.get(Counters.REASSEMBLY_PENDING_6TO4) > 0;
+    }
+
     /**
      * For a translator that will translate no more (its worker stopped): held ICMP fragments are counted as
      * timed out and the reassembly buffer is let go, so summed gauges do not keep a retired worker's.

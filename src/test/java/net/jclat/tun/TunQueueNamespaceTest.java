@@ -106,6 +106,56 @@ class TunQueueNamespaceTest {
         }
     }
 
+    /**
+     * An idle worker waits without a time-out, so a stop must end its wait: {@link TunQueue#wake} does, at
+     * once, and a wait that starts after it ends at once too. A packet still ends a wait as before.
+     */
+    @Test
+    void aWaitWithoutTimeOutEndsWithAPacketOrAWakeUp() throws Exception {
+        assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
+        try (Netns net = new Netns()) {
+            String ns = net.add("w");
+            String name = "jcw" + net.suffix;
+            try (TunDevice tun = TunDevice.open(name, 1, TunIo.NETTY, false)) {
+                Netns.run("ip", "link", "set", name, "netns", ns);
+                Netns.run("ip", "-n", ns, "addr", "add", "10.77.0.1/24", "dev", name);
+                Netns.run("ip", "-n", ns, "link", "set", name, "up");
+                TunQueue q = tun.queues().get(0);
+                ByteBuffer in = ByteBuffer.allocateDirect(65600);
+                Thread.sleep(300);
+                while (q.read(in, 0, in.capacity()) > 0) {
+                    // what link-up sent (router solicitations): the queue starts empty
+                }
+                ByteBuffer out = ByteBuffer.allocateDirect(2048);
+                byte[] request = echoRequest();
+                out.put(0, request);
+                q.write(out, 0, request.length); // the kernel's echo reply ends the next wait
+                long t0 = System.nanoTime();
+                assertTrue(q.awaitReadable(-1), "a packet is readable");
+                assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+                while (q.read(in, 0, in.capacity()) > 0) {
+                    // drained
+                }
+
+                java.util.concurrent.CompletableFuture<Boolean> waiter = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> {
+                            try {
+                                return q.awaitReadable(-1);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                Thread.sleep(500);
+                assertTrue(!waiter.isDone(), "an empty queue keeps the waiter waiting");
+                long woken = System.nanoTime();
+                q.wake();
+                assertEquals(false, waiter.get(2, java.util.concurrent.TimeUnit.SECONDS), "woken, no packet");
+                assertTrue(System.nanoTime() - woken < 1_000_000_000L, "woken at once");
+                assertEquals(false, q.awaitReadable(-1), "a later wait ends at once too");
+            }
+        }
+    }
+
     /** Writes the request, spins until an IPv4 echo reply comes back; returns its length. */
     private static int roundTrip(TunQueue q, ByteBuffer out, int len, ByteBuffer in) throws Exception {
         assertEquals(len, q.write(out, 64, 64 + len));
