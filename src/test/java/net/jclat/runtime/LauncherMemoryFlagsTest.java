@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/jclat's memory defaults (docs/benchmarks.md, "RSS under a long load"): a small Serial-GC heap whose old
- * generation shrinks back after a full GC, a 512 KB young generation, native memory handed back every
+ * generation shrinks back after a full GC, a 1 MB young generation, native memory handed back every
  * second, small stacks and at most two malloc arenas. Each was measured to hold VmRSS down; this test fails
  * when one of them vanishes from the launcher. The real launcher starts the real JVM, which prints the
  * values it ended up with.
@@ -105,7 +105,7 @@ class LauncherMemoryFlagsTest {
         assertEquals("true", f.get("UseSerialGC"), "Serial GC: no GC threads, the smallest GC data");
         assertEquals(String.valueOf(4L << 20), f.get("InitialHeapSize"), "-Xms4m");
         assertEquals(String.valueOf(32L << 20), f.get("MaxHeapSize"), "-Xmx32m");
-        assertEquals(String.valueOf(512L << 10), f.get("MaxNewSize"), "-Xmn512k");
+        assertEquals(String.valueOf(1L << 20), f.get("MaxNewSize"), "-Xmn1m");
         assertEquals("10", f.get("MinHeapFreeRatio"), "the old generation grows by little");
         assertEquals("30", f.get("MaxHeapFreeRatio"), "and shrinks back after a full GC");
         assertEquals("1000", f.get("TrimNativeHeapInterval"), "malloc'ed memory handed back every second");
