@@ -110,25 +110,6 @@ final class Bpf {
         call(MAP_UPDATE_ELEM, a, "BPF_MAP_UPDATE_ELEM");
     }
 
-    /** The element's value, or null when there is none. */
-    static byte[] mapLookup(int fd, byte[] key, int valueSize) throws IOException {
-        Memory k = copy(key);
-        Memory v = new Memory(valueSize);
-        Memory a = attr();
-        a.setInt(0, fd);
-        a.setPointer(8, k);
-        a.setPointer(16, v);
-        try {
-            call(MAP_LOOKUP_ELEM, a, "BPF_MAP_LOOKUP_ELEM");
-        } catch (BpfException e) {
-            if (e.errno == ENOENT) {
-                return null;
-            }
-            throw e;
-        }
-        return v.getByteArray(0, valueSize);
-    }
-
     /**
      * Reads elements of one map, keyed by int, through buffers allocated once. Each JNA {@link Memory} costs a
      * malloc, a cleaner reference and entries in JNA's table of live blocks, all garbage only after the next

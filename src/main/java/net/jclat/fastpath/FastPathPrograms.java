@@ -121,10 +121,6 @@ public final class FastPathPrograms implements AutoCloseable {
         Bpf.mapUpdate(mapFds.get("ipv4_ids"), KEY0, v.array());
     }
 
-    private static byte[] key(int i) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, i).array();
-    }
-
     @Override
     public void close() {
         Bpf.close(uplinkIngress);
