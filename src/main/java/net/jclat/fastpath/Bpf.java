@@ -117,23 +117,37 @@ final class Bpf {
         call(MAP_UPDATE_ELEM, a, "BPF_MAP_UPDATE_ELEM");
     }
 
-    /** The element's value, or null when there is none. */
-    static byte[] mapLookup(int fd, byte[] key, int valueSize) throws IOException {
-        Memory k = copy(key);
-        Memory v = new Memory(valueSize);
-        Memory a = attr();
-        a.setInt(0, fd);
-        a.setPointer(8, k);
-        a.setPointer(16, v);
-        try {
-            call(MAP_LOOKUP_ELEM, a, "BPF_MAP_LOOKUP_ELEM");
-        } catch (BpfException e) {
-            if (e.errno == ENOENT) {
-                return null;
-            }
-            throw e;
+    /**
+     * Reads elements of one map, keyed by int, through buffers allocated once. Each JNA {@link Memory} costs a
+     * malloc, a cleaner reference and entries in JNA's table of live blocks, all garbage only after the next
+     * GC; the status reads every counter every second, and that churn made the old generation grow under
+     * load (docs/benchmarks.md, "RSS under a long load"). Not thread-safe: its owner serialises the reads.
+     */
+    static final class Lookup {
+        private final Memory key = new Memory(4);
+        private final Memory value;
+        private final Memory attr = attr();
+
+        Lookup(int fd, int valueSize) {
+            value = new Memory(valueSize);
+            attr.setInt(0, fd);
+            attr.setPointer(8, key);
+            attr.setPointer(16, value);
         }
-        return v.getByteArray(0, valueSize);
+
+        /** The element's value, valid until the next read, or null when there is none. */
+        Memory read(int k) throws IOException {
+            key.setInt(0, k);
+            try {
+                call(MAP_LOOKUP_ELEM, attr, "BPF_MAP_LOOKUP_ELEM");
+            } catch (BpfException e) {
+                if (e.errno == ENOENT) {
+                    return null;
+                }
+                throw e;
+            }
+            return value;
+        }
     }
 
     static void mapDelete(int fd, byte[] key) throws IOException {

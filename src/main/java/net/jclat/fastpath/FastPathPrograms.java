@@ -1,5 +1,6 @@
 package net.jclat.fastpath;
 
+import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,6 +29,7 @@ public final class FastPathPrograms implements AutoCloseable {
     private int uplinkIngress = -1;
     private int tunEgress = -1;
     private final int cpus;
+    private Bpf.Lookup counterLookup;
 
     private FastPathPrograms() throws IOException {
         this.cpus = Bpf.possibleCpus();
@@ -123,15 +125,17 @@ public final class FastPathPrograms implements AutoCloseable {
         Bpf.mapDelete(mapFds.get(CONFIG), KEY0);
     }
 
-    /** The counters summed over all CPUs. */
-    public FastPathCounters counters() throws IOException {
-        int fd = mapFds.get("counters");
+    /** The counters summed over all CPUs. Synchronized: the status and the control socket both read them. */
+    public synchronized FastPathCounters counters() throws IOException {
+        if (counterLookup == null) {
+            counterLookup = new Bpf.Lookup(mapFds.get("counters"), 8 * cpus);
+        }
         int n = mapDefs.get("counters").maxEntries();
         long[] sums = new long[n];
         for (int i = 0; i < n; i++) {
-            ByteBuffer v = ByteBuffer.wrap(Bpf.mapLookup(fd, key(i), 8 * cpus)).order(ByteOrder.nativeOrder());
-            for (int cpu = 0; cpu < cpus; cpu++) {
-                sums[i] += v.getLong(cpu * 8);
+            Memory v = counterLookup.read(i);
+            for (int cpu = 0; v != null && cpu < cpus; cpu++) {
+                sums[i] += v.getLong(cpu * 8L);
             }
         }
         return new FastPathCounters(sums);
@@ -144,10 +148,6 @@ public final class FastPathPrograms implements AutoCloseable {
             v.putInt(cpu * 8, value); // per-CPU values are 8-byte aligned
         }
         Bpf.mapUpdate(mapFds.get("ipv4_ids"), KEY0, v.array());
-    }
-
-    private static byte[] key(int i) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, i).array();
     }
 
     @Override
