@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherJitFlagsTest {
     private static final Pattern FLAG = Pattern.compile("^\\s*\\S+\\s+(TieredCompilation|TieredStopAtLevel)\\s+= (\\S+)",
             Pattern.MULTILINE);
+    /** The per-method compile thresholds: "CompileCommand += CompileThresholdScaling,CLASS::*,0.05". */
+    private static final Pattern SCALED = Pattern.compile("CompileCommand\\s+\\+= CompileThresholdScaling,(\\S+)::\\*,(\\S+)");
 
     @TempDir
     static Path dir;
@@ -60,6 +62,10 @@ class LauncherJitFlagsTest {
         while (m.find()) {
             sb.append(sb.length() == 0 ? "" : ", ").append(m.group(1)).append('=').append(m.group(2));
         }
+        Matcher scaled = SCALED.matcher(out);
+        while (scaled.find()) {
+            sb.append(", ").append(scaled.group(1)).append(" x").append(scaled.group(2));
+        }
         return sb.toString();
     }
 
@@ -70,12 +76,19 @@ class LauncherJitFlagsTest {
         assertEquals("TieredCompilation=true, TieredStopAtLevel=1", jit("status", "--fast-path", "off"));
     }
 
+    /**
+     * C2 only, and the worker loop with its I/O wrappers compiled after a twentieth of C2's ~10 000 calls: at
+     * one ping per 50 ms they stayed interpreted for minutes (docs/benchmarks.md, "Sparse traffic").
+     */
+    private static final String C2 = "TieredCompilation=false, TieredStopAtLevel=4, net.jclat.datapath.Worker x0.05, "
+            + "net.jclat.datapath.ElasticAffinity x0.05, net.jclat.tun.* x0.05, io.netty.channel.unix.FileDescriptor x0.05";
+
     @Test
     void c2OnlyWhenRunHasNoFastPath() throws Exception {
-        assertEquals("TieredCompilation=false, TieredStopAtLevel=4", jit("run", "--uplink", "wan0", "--fast-path", "off"));
+        assertEquals(C2, jit("run", "--uplink", "wan0", "--fast-path", "off"));
         Path conf = dir.resolve("jclat.conf");
         Files.writeString(conf, "uplink wan0\n  fast-path off   # Java carries everything\n");
-        assertEquals("TieredCompilation=false, TieredStopAtLevel=4", jit("run", "--config", conf.toString()));
+        assertEquals(C2, jit("run", "--config", conf.toString()));
         Files.writeString(conf, "uplink wan0\n# fast-path off\nfast-path offish\n");
         assertEquals("TieredCompilation=true, TieredStopAtLevel=1", jit("run", "--config", conf.toString()));
     }
