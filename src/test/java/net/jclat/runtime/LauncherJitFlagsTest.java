@@ -1,14 +1,10 @@
 package net.jclat.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
@@ -46,17 +42,8 @@ class LauncherJitFlagsTest {
 
     /** "TieredCompilation=..., TieredStopAtLevel=..." as the JVM started by bin/jclat with these arguments. */
     private static String jit(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bin/jclat"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // The JVM prints its final flags and exits before it reads the jar's arguments.
-        pb.environment().put("JCLAT_JAVA_OPTS", "-XX:+PrintFlagsFinal -version");
-        pb.environment().put("JCLAT_CDS_ARCHIVE", "");
-        pb.environment().put("JCLAT_JAR", jar.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher's JVM did not exit");
-        assertEquals(0, p.exitValue(), out);
+        String out = LauncherRun.output(jar, "-XX:+PrintFlagsFinal -version", Map.of(), args);
         Matcher m = FLAG.matcher(out);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {

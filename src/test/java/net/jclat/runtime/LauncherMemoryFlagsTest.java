@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -70,24 +68,7 @@ class LauncherMemoryFlagsTest {
 
     /** The launcher's output with this jar, extra JVM options and environment. */
     private static String launch(Path jar, String javaOpts, Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd(args)).redirectErrorStream(true);
-        pb.environment().remove("MALLOC_ARENA_MAX");
-        pb.environment().putAll(env);
-        pb.environment().put("JCLAT_JAVA_OPTS", javaOpts);
-        pb.environment().put("JCLAT_CDS_ARCHIVE", "");
-        pb.environment().put("JCLAT_JAR", jar.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher's JVM did not exit");
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static String[] cmd(String... args) {
-        String[] c = new String[args.length + 1];
-        c[0] = "bin/jclat";
-        System.arraycopy(args, 0, c, 1, args.length);
-        return c;
+        return LauncherRun.output(jar, javaOpts, env, args);
     }
 
     /** The JVM's final value of each flag named, from -XX:+PrintFlagsFinal (the JVM exits at -version). */
