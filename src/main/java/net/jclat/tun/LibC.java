@@ -6,8 +6,9 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
- * The few libc calls the TUN device needs, by JNA direct mapping. None of them is on the per-packet path:
- * packets move through Netty's JNI or the JDK's FileChannel (DESIGN.md: JNA costs ~180 ns a call).
+ * The few libc calls the TUN device needs, by JNA direct mapping. None of them moves a packet: packets move
+ * through Netty's JNI or the JDK's FileChannel. A worker polls once per wake-up, at ~1.5 µs a JNA call here
+ * (docs/benchmarks.md, "The TUN path's sparse pings, continued").
  */
 final class LibC {
     static {
