@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real bin/jclat with a given jar and JVM options, no CDS archive; returns what it printed. */
+/**
+ * Runs the real bin/jclat with a given jar and JVM options, no CDS archive unless env names one
+ * (JCLAT_CDS_ARCHIVE); returns what it printed.
+ */
 final class LauncherRun {
     private LauncherRun() {
     }
@@ -20,9 +23,9 @@ final class LauncherRun {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("MALLOC_ARENA_MAX");
+        pb.environment().put("JCLAT_CDS_ARCHIVE", "");
         pb.environment().putAll(env);
         pb.environment().put("JCLAT_JAVA_OPTS", javaOpts);
-        pb.environment().put("JCLAT_CDS_ARCHIVE", "");
         pb.environment().put("JCLAT_JAR", jar.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
