@@ -30,7 +30,8 @@ public final class Worker implements Runnable, PacketSink {
     private final TunQueue queue;
     private final boolean vnetHeader;
     private final Translator translator;
-    private ByteBuffer buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
+    /** Allocated when the worker's thread starts: a worker that is only a sink (JIT warm-up) never needs it. */
+    private ByteBuffer buf;
     /** Where the packets after the first of a UDP batch are read (offload only); swapped with buf. */
     private ByteBuffer next;
     private final UdpCoalescer coalescer;
@@ -60,7 +61,9 @@ public final class Worker implements Runnable, PacketSink {
         this.vnetHeader = vnetHeader;
         this.translator = new Translator(config, new Counters(), System::nanoTime, reassembly);
         this.coalescer = new UdpCoalescer(translator.counters());
-        this.next = vnetHeader ? ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET) : null;
+        if (vnetHeader) {
+            translator.prepareVnet();
+        }
     }
 
     /** Pins this worker to its queue's CPUs, from its next start on (per-CPU steering). */
@@ -70,6 +73,10 @@ public final class Worker implements Runnable, PacketSink {
 
     @Override
     public void run() {
+        if (buf == null) {
+            buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
+            next = vnetHeader ? ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET) : null;
+        }
         pin = affinity;
         if (pin != null) {
             pin.pin();

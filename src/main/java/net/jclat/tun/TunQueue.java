@@ -102,7 +102,8 @@ public final class TunQueue {
         return closed;
     }
 
-    void close() {
+    /** Closes the queue (the device closes its own; the owner of a discard queue closes that). */
+    public void close() {
         synchronized (TunFdLookup.LOCK) { // a descriptor number freed here must not be reused mid-lookup
             if (!closed) {
                 closed = true;

@@ -69,7 +69,7 @@ class LauncherJitFlagsTest {
      */
     private static final String C2 = "TieredCompilation=false, TieredStopAtLevel=4, net.jclat.datapath.Worker x0.05, "
             + "net.jclat.datapath.ElasticAffinity x0.05, net.jclat.tun.* x0.05, io.netty.channel.unix.FileDescriptor x0.05, "
-            + "io.netty.channel.unix.Errors x0.05";
+            + "io.netty.channel.unix.Errors x0.05, net.jclat.xlat.UdpCoalescer x0.05";
 
     @Test
     void c2OnlyWhenRunHasNoFastPath() throws Exception {
