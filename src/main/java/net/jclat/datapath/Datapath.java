@@ -32,6 +32,7 @@ public final class Datapath implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
     private final boolean vnetHeader;
+    private final TunDevice tun;
     private XlatConfig config;
     private volatile boolean closed;
 
@@ -42,6 +43,7 @@ public final class Datapath implements AutoCloseable {
     /** @param pins per queue, the CPUs to pin its worker to ({@link QueueSteering#cpusPerQueue}), or empty */
     public Datapath(TunDevice tun, XlatConfig config, List<BitSet> pins) {
         this.config = config;
+        this.tun = tun;
         this.vnetHeader = tun.vnetHeader();
         BitSet anywhere = ELASTIC_PINNING ? union(pins) : null; // the queues' CPUs are all the process may use
         for (TunQueue q : tun.queues()) {
@@ -105,14 +107,23 @@ public final class Datapath implements AutoCloseable {
         if (JIT_WARM_UP_ROUNDS <= 0) {
             return;
         }
-        JitWarmUp work = new JitWarmUp(JIT_WARM_UP_ROUNDS, running, vnetHeader);
+        TunQueue discard = tun.openDiscardQueue();
+        JitWarmUp work = discard == null ? new JitWarmUp(JIT_WARM_UP_ROUNDS, running, vnetHeader)
+                : new JitWarmUp(JIT_WARM_UP_ROUNDS, running, vnetHeader,
+                        new Worker(discard, running, vnetHeader, REASSEMBLY));
         Thread warmUp = new Thread(() -> {
             try {
                 ThreadNice.setCurrentThread(ThreadNice.LOWEST);
             } catch (IOException e) {
                 Logger.debug("JIT warm-up runs at normal priority: {}", e.getMessage());
             }
-            work.run();
+            try {
+                work.run();
+            } finally {
+                if (discard != null) {
+                    discard.close();
+                }
+            }
         }, "jclat-jit-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();

@@ -35,9 +35,19 @@ final class ElasticAffinity {
     private long releases;
     private long windowStart;
     private long waited;
-    /** Nanoseconds the thread has waited for a CPU in all (-1: unknown); the worker thread's own when null. */
+    /** Waits for the queue in the current window. */
+    private int waits;
+    /**
+     * A window with at most this many waits is sparse traffic: its run delay is not read. Releasing needs half
+     * a window of demand, which a worker that slept at most twice in 20 ms could only reach by waiting more than
+     * 5 ms for its CPU after a wake-up, longer than the scheduler lets a woken task wait; and the read is a
+     * pread of /proc with its parsing, on every wake-up of a worker that handles one ping per 50 ms.
+     */
+    static final int SPARSE_WAITS = 2;
+
+    /** Nanoseconds the thread has waited for a CPU in all (-1: unknown); from a test's made-up clock, or null. */
     private final LongSupplier fixedRunDelay;
-    private LongSupplier runDelay = () -> -1;
+    /** The worker thread's own (when fixedRunDelay is null); called directly, not through a lambda. */
     private ThreadRunDelay ownRunDelay;
     private long lastRunDelay = -1;
 
@@ -60,15 +70,11 @@ final class ElasticAffinity {
 
     /** Pins the calling thread to the queue's CPUs (at start, and on a restarted worker thread). */
     void pin() {
-        if (fixedRunDelay != null) {
-            runDelay = fixedRunDelay;
-        } else {
+        if (fixedRunDelay == null) {
             closeRunDelay();
             ownRunDelay = ThreadRunDelay.ofCurrentThread(); // thread-self: this (maybe restarted) worker thread
-            ThreadRunDelay d = ownRunDelay;
-            runDelay = d == null ? () -> -1 : d::nanos;
         }
-        lastRunDelay = runDelay.getAsLong();
+        lastRunDelay = runDelay();
         released = false;
         apply(pinned);
     }
@@ -83,6 +89,15 @@ final class ElasticAffinity {
     /** The worker waited this long for its queue. */
     void waited(long nanos) {
         waited += nanos;
+        waits++;
+    }
+
+    private long runDelay() {
+        if (fixedRunDelay != null) {
+            return fixedRunDelay.getAsLong();
+        }
+        ThreadRunDelay d = ownRunDelay;
+        return d == null ? -1 : d.nanos();
     }
 
     /** Called now and then by the worker (after a wait, and every few packets while busy). */
@@ -91,12 +106,15 @@ final class ElasticAffinity {
         if (window < WINDOW_NANOS) {
             return;
         }
-        long delay = runDelay.getAsLong();
+        // A busy worker (no waits) shows its demand as work; a sparse one has none to show (SPARSE_WAITS). The
+        // delay's next reading then starts afresh: what accumulated meanwhile belongs to no one window.
+        long delay = waits <= SPARSE_WAITS && waits > 0 ? -1 : runDelay();
         long delayed = delay < 0 || lastRunDelay < 0 ? 0 : Math.max(0, delay - lastRunDelay);
         lastRunDelay = delay;
         long demand = (Math.max(0, window - waited) + delayed) * 1024 / window;
         windowStart = now;
         waited = 0;
+        waits = 0;
         if (!released && demand > RELEASE_ABOVE && !anywhere.equals(pinned)) {
             released = true;
             releases++;

@@ -40,6 +40,14 @@ public final class JitWarmUp implements Runnable {
     private final int rounds;
     private final XlatConfig running;
     private final boolean vnet;
+    /**
+     * Where the answers' translations go: by default nowhere; for a datapath a worker whose queue is /dev/null,
+     * so that the call sites which hand a packet on have seen the workers' own class. Seeing only the warm-up's
+     * sinks, C2 compiled them for those and trapped on the first real packet (bimorphic_or_optimized_type_check
+     * in VnetTranslator.emit, -XX:+LogCompilation), and the translation ran interpreted until it had been
+     * called ~10 000 times more: minutes of pings.
+     */
+    private final PacketSink sink;
 
     /** @param rounds packets of each kind per direction and configuration */
     public JitWarmUp(int rounds) {
@@ -52,6 +60,12 @@ public final class JitWarmUp implements Runnable {
      * @param vnet    the workers read virtio-net headers (offload on): their configuration goes that way
      */
     public JitWarmUp(int rounds, XlatConfig running, boolean vnet) {
+        this(rounds, running, vnet, (b, off, len) -> { });
+    }
+
+    /** @param sink where the translated answers go (a {@link Worker} on a discarding queue, see {@link #sink}) */
+    JitWarmUp(int rounds, XlatConfig running, boolean vnet, PacketSink sink) {
+        this.sink = sink;
         this.rounds = rounds;
         this.running = running;
         this.vnet = vnet;
@@ -121,7 +135,6 @@ public final class JitWarmUp implements Runnable {
             answer(back, Translator.HEADROOM);
             outLen[0] = len;
         };
-        PacketSink discard = (b, off, len) -> { };
         int[] protocols = {1, 17, 6};
         for (int r = 0; r < rounds; r++) {
             for (int protocol : protocols) {
@@ -129,7 +142,7 @@ public final class JitWarmUp implements Runnable {
                 outLen[0] = 0;
                 t.translate(in, Translator.HEADROOM, len, reverse);
                 if (outLen[0] > 0) {
-                    t.translate(back, Translator.HEADROOM, outLen[0], discard);
+                    t.translate(back, Translator.HEADROOM, outLen[0], sink);
                 }
             }
         }
@@ -143,6 +156,7 @@ public final class JitWarmUp implements Runnable {
      */
     Counters exerciseOffload(XlatConfig config, int source, int server) {
         Translator t = new Translator(config, new Counters());
+        t.prepareVnet(); // as a worker does
         int vnet = VirtioNetHeader.LENGTH;
         int at = Translator.HEADROOM + vnet;
         ByteBuffer in = ByteBuffer.allocateDirect(at + 2048);
@@ -156,7 +170,6 @@ public final class JitWarmUp implements Runnable {
             answer(back, at);
             outLen[0] = len - vnet;
         };
-        PacketSink discard = (b, off, len) -> { };
         int[] kinds = {1, 17, 6, -6}; // -6: TCP as a GSO super-packet with a partial checksum
         for (int r = 0; r < rounds; r++) {
             for (int kind : kinds) {
@@ -172,7 +185,7 @@ public final class JitWarmUp implements Runnable {
                 outLen[0] = 0;
                 t.translateVnet(in, at, len, reverse);
                 if (outLen[0] > 0) {
-                    t.translateVnet(back, at, outLen[0], discard);
+                    t.translateVnet(back, at, outLen[0], sink);
                 }
             }
         }

@@ -16,7 +16,7 @@ import net.jclat.xlat.XlatConfig;
  * routes onward. No locks, no allocation, no hand-off between threads. A packet the core refuses is
  * counted there; an I/O error is counted here and never ends the loop.
  */
-public final class Worker implements Runnable {
+public final class Worker implements Runnable, PacketSink {
     /** Largest packet a TUN delivers: 64 KiB (a GSO super-packet too), plus a virtio-net header. */
     static final int MAX_PACKET = 65536 + TunDevice.VNET_HEADER_LENGTH;
     /**
@@ -30,11 +30,11 @@ public final class Worker implements Runnable {
     private final TunQueue queue;
     private final boolean vnetHeader;
     private final Translator translator;
-    private ByteBuffer buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
+    /** Allocated when the worker's thread starts: a worker that is only a sink (JIT warm-up) never needs it. */
+    private ByteBuffer buf;
     /** Where the packets after the first of a UDP batch are read (offload only); swapped with buf. */
     private ByteBuffer next;
     private final UdpCoalescer coalescer;
-    private final PacketSink writeBack = this::writeBack;
     /** With per-CPU steering: the queue's CPUs, released under load; else null (the worker runs anywhere). */
     private volatile ElasticAffinity affinity;
     /** The worker thread's copy of {@link #affinity}, taken when it starts. */
@@ -61,7 +61,9 @@ public final class Worker implements Runnable {
         this.vnetHeader = vnetHeader;
         this.translator = new Translator(config, new Counters(), System::nanoTime, reassembly);
         this.coalescer = new UdpCoalescer(translator.counters());
-        this.next = vnetHeader ? ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET) : null;
+        if (vnetHeader) {
+            translator.prepareVnet();
+        }
     }
 
     /** Pins this worker to its queue's CPUs, from its next start on (per-CPU steering). */
@@ -71,6 +73,10 @@ public final class Worker implements Runnable {
 
     @Override
     public void run() {
+        if (buf == null) {
+            buf = ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET);
+            next = vnetHeader ? ByteBuffer.allocateDirect(Translator.HEADROOM + MAX_PACKET) : null;
+        }
         pin = affinity;
         if (pin != null) {
             pin.pin();
@@ -111,7 +117,7 @@ public final class Worker implements Runnable {
             }
         }
         if (!vnetHeader) {
-            translator.translate(buf, Translator.HEADROOM, n, writeBack);
+            translator.translate(buf, Translator.HEADROOM, n, this);
             return true;
         }
         // Header at HEADROOM, IP right after it: the header of what goes out is written in front.
@@ -121,7 +127,7 @@ public final class Worker implements Runnable {
             pending = readFollowers(ip);
             len = coalescer.finish();
         }
-        translator.translateVnet(buf, ip, len, writeBack);
+        translator.translateVnet(buf, ip, len, this);
         if (pending > 0) {
             // The packet that did not belong to the batch is next: it becomes the one in buf.
             ByteBuffer b = buf;
@@ -138,9 +144,15 @@ public final class Worker implements Runnable {
      * a router.
      */
     private void idle() throws IOException {
-        // ICMP fragments whose datagram never completed are dropped once their timeout passed.
-        translator.expireFragments();
-        int timeout = translator.holdsFragments() || pin != null && pin.released() ? IDLE_CHORES_POLL_MILLIS : -1;
+        // ICMP fragments whose datagram never completed are dropped once their timeout passed. Only looked at
+        // while some are held: a sparse worker passes here once per packet, and each call it skips is cold code
+        // (and a clock read) off a ping's round trip.
+        boolean holding = translator.holdsFragments();
+        if (holding) {
+            translator.expireFragments();
+            holding = translator.holdsFragments();
+        }
+        int timeout = holding || pin != null && pin.released() ? IDLE_CHORES_POLL_MILLIS : -1;
         if (pin == null) {
             queue.awaitReadable(timeout);
             return;
@@ -176,7 +188,13 @@ public final class Worker implements Runnable {
         return 0;
     }
 
-    private void writeBack(ByteBuffer b, int off, int len) {
+    /**
+     * Where the translator puts each packet: back into the queue. The worker itself is the sink, not a method
+     * reference, so that this runs compiled early with the rest of Worker (the launcher compiles Worker's
+     * methods after a twentieth of the usual calls; a lambda is a class of its own and stayed interpreted).
+     */
+    @Override
+    public void accept(ByteBuffer b, int off, int len) {
         try {
             if (queue.write(b, off, off + len) != len) {
                 writeErrors++;

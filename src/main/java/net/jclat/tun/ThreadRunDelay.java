@@ -2,7 +2,7 @@ package net.jclat.tun;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 
 /**
  * How long the calling thread has waited, runnable, for a CPU in all (the second field of
@@ -16,6 +16,8 @@ public final class ThreadRunDelay implements AutoCloseable {
     private static final int SIZE = 128;
     private final int fd;
     private final Memory text = new Memory(SIZE);
+    /** The text as a buffer: parsed with plain loads, not a JNA call per byte. */
+    private final ByteBuffer view = text.getByteBuffer(0, SIZE);
     private boolean closed;
 
     private ThreadRunDelay(int fd) {
@@ -38,22 +40,22 @@ public final class ThreadRunDelay implements AutoCloseable {
         }
         try {
             long n = LibC.pread(fd, text, SIZE, 0);
-            return n <= 0 ? -1 : secondField(text, (int) n);
+            return n <= 0 ? -1 : secondField(view, (int) n);
         } catch (LastErrorException e) {
             return -1;
         }
     }
 
     /** "run_ns wait_ns slices\n": the second number, or -1. */
-    static long secondField(Pointer b, int n) {
+    static long secondField(ByteBuffer b, int n) {
         int i = 0;
-        while (i < n && b.getByte(i) != ' ') {
+        while (i < n && b.get(i) != ' ') {
             i++;
         }
         long v = 0;
         int digits = 0;
         for (i++; i < n; i++) {
-            int c = b.getByte(i) - '0';
+            int c = b.get(i) - '0';
             if (c < 0 || c > 9) {
                 break;
             }

@@ -204,6 +204,29 @@ public final class TunDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * A queue like this device's (same packet I/O) whose packets go to /dev/null: the JIT warm-up writes
+     * through it so the code that writes packets is compiled for the classes real packets meet. Null with
+     * {@link TunIo#FILECHANNEL}, whose descriptor would have to be found the long way; the caller closes it.
+     */
+    public TunQueue openDiscardQueue() {
+        if (io != TunIo.NETTY) {
+            return null;
+        }
+        int fd;
+        try {
+            fd = LibC.open("/dev/null", LibC.O_RDWR);
+        } catch (LastErrorException e) {
+            return null;
+        }
+        try {
+            return new TunQueue(fd, -1, new NettyQueueIo(fd));
+        } catch (IOException e) {
+            closeLocked(new NettyQueueIo(fd));
+            return null;
+        }
+    }
+
     /** The packet I/O in use: {@link TunIo#NETTY} or {@link TunIo#FILECHANNEL}, never AUTO. */
     public TunIo io() {
         return io;

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * One queue of a TUN device: a non-blocking file descriptor whose packets move through a {@link QueueIo}
@@ -17,6 +18,8 @@ public final class TunQueue {
     private final QueueIo io;
     /** Two struct pollfd: the queue, then the wake-up eventfd. */
     private final Memory pollFds = new Memory(16);
+    /** The same memory as a buffer: revents is read once per wake-up, with a plain load instead of a JNA call. */
+    private final ByteBuffer pollFdsView = pollFds.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
     private final Memory one = new Memory(8);
     private final int wakeFd;
     private volatile boolean closed;
@@ -74,7 +77,7 @@ public final class TunQueue {
             return false;
         }
         try {
-            return LibC.poll(pollFds, 2, timeoutMillis) > 0 && (pollFds.getShort(6) & LibC.POLLIN) != 0;
+            return LibC.poll(pollFds, 2, timeoutMillis) > 0 && (pollFdsView.getShort(6) & LibC.POLLIN) != 0;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == 4) { // EINTR
                 return false;
@@ -99,7 +102,8 @@ public final class TunQueue {
         return closed;
     }
 
-    void close() {
+    /** Closes the queue (the device closes its own; the owner of a discard queue closes that). */
+    public void close() {
         synchronized (TunFdLookup.LOCK) { // a descriptor number freed here must not be reused mid-lookup
             if (!closed) {
                 closed = true;

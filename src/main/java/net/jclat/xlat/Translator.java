@@ -114,9 +114,21 @@ public final class Translator {
      */
     public Verdict translateVnet(ByteBuffer buf, int off, int len, PacketSink sink) {
         if (vnet == null) {
-            vnet = new VnetTranslator(this); // once per worker: its segment buffer is 64 KiB
+            prepareVnet();
         }
         return vnet.translate(buf, off, len, sink);
+    }
+
+    /**
+     * Makes what {@link #translateVnet} needs (once per worker: its segment buffer is 64 KiB) before the first
+     * packet. Made on that packet instead, it was a branch the JIT had never seen taken (the warm-up's first
+     * call runs before profiling starts), so a new worker's first packet threw the compiled method back to the
+     * interpreter (-XX:+LogCompilation: unstable_if at translateVnet).
+     */
+    public void prepareVnet() {
+        if (vnet == null) {
+            vnet = new VnetTranslator(this);
+        }
     }
 
     /**

@@ -77,11 +77,42 @@ class ElasticAffinityTest {
             long[] runDelay = {1_000_000};
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> runDelay[0]);
             a.pin();
-            a.waited(W * 9 / 10); // 10 % working...
+            for (int i = 0; i < 10; i++) {
+                a.waited(W * 9 / 100); // 10 % working, in many short turns as a flood makes them...
+            }
             runDelay[0] += W * 6 / 10; // ...and 60 % of the window runnable, the CPU taken
             a.check(W);
             assertTrue(a.released());
             assertEquals(all, CpuAffinity.ofCurrentThread());
+        });
+    }
+
+    /** One ping per 50 ms: no /proc read per wake-up, and what a sparse window accumulated is no load later. */
+    @Test
+    void aSparseWindowDoesNotReadTheRunDelay() throws Throwable {
+        OwnThread.run(() -> {
+            long[] runDelay = {1_000_000};
+            int[] reads = {0};
+            ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> {
+                reads[0]++;
+                return runDelay[0];
+            });
+            a.pin();
+            int atStart = reads[0];
+            for (int i = 1; i <= ElasticAffinity.SPARSE_WAITS; i++) {
+                a.waited(W - W / 100);
+                a.check(i * W);
+            }
+            assertEquals(atStart, reads[0]);
+            assertFalse(a.released());
+
+            runDelay[0] += 5 * W; // piled up over the sparse windows: not this window's
+            for (int i = 0; i < 10; i++) {
+                a.waited(W / 10 - W / 100);
+            }
+            a.check((ElasticAffinity.SPARSE_WAITS + 1) * W);
+            assertTrue(reads[0] > atStart);
+            assertFalse(a.released());
         });
     }
 
