@@ -32,7 +32,6 @@ struct ip6 {
 	__u8 hop;
 	__u8 src[16];
 	__u8 dst[16];
-	__u8 l4_type; /* the ICMPv6 type right behind the header: one store for both (one helper call fewer) */
 };
 
 /* Our IPv4 source as IPv6: the CLAT address, or its place in the dedicated prefix; -1 for anything else. */
@@ -168,8 +167,8 @@ int tun_egress(struct __sk_buff *skb)
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
 		PASS(PASS_HELPER);
 	__u32 l4_at = l2 + IP6_LEN;
-	o.l4_type = type6;
-	if (bpf_skb_store_bytes(skb, l2, &o, proto == IPPROTO_ICMP ? IP6_LEN + 1 : IP6_LEN, BPF_F_RECOMPUTE_CSUM)
+	if (bpf_skb_store_bytes(skb, l2, &o, IP6_LEN, BPF_F_RECOMPUTE_CSUM)
+	    || (proto == IPPROTO_ICMP && bpf_skb_store_bytes(skb, l4_at, &type6, 1, BPF_F_RECOMPUTE_CSUM))
 	    || bpf_l4_csum_replace(skb, l4_at + csum_off, 0, diff, csum_flags))
 		goto shot;
 	/* bpf_redirect_neigh takes an skb with a link header (net/core/filter.c, __bpf_redirect_neigh drops one

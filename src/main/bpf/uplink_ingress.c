@@ -36,7 +36,6 @@ struct ip4 {
 	__be16 check;
 	__be32 src;
 	__be32 dst;
-	__u8 l4_type; /* the ICMP type right behind the header: one store for both (one helper call fewer) */
 };
 
 /* The IPv6 source, from the NAT64 prefix, as IPv4 (network order); -1 when the core would not map it so. */
@@ -185,8 +184,8 @@ int uplink_ingress(struct __sk_buff *skb)
 		s += bpf_ntohs(w[i]);
 	o.check = bpf_htons(~fold(s) & 0xffff);
 	__u32 l4_at = l2 + IP4_LEN;
-	o.l4_type = type4;
-	if (bpf_skb_store_bytes(skb, l2, &o, nh == IPPROTO_ICMPV6 ? IP4_LEN + 1 : IP4_LEN, BPF_F_RECOMPUTE_CSUM)
+	if (bpf_skb_store_bytes(skb, l2, &o, IP4_LEN, BPF_F_RECOMPUTE_CSUM)
+	    || (nh == IPPROTO_ICMPV6 && bpf_skb_store_bytes(skb, l4_at, &type4, 1, BPF_F_RECOMPUTE_CSUM))
 	    || bpf_l4_csum_replace(skb, l4_at + csum_off, 0, diff, csum_flags))
 		goto shot;
 	if (l2 == ETH_HLEN) {
