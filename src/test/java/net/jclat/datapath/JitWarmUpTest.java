@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import net.jclat.xlat.Checksum;
 import net.jclat.xlat.Counters;
+import net.jclat.xlat.PacketSink;
 import net.jclat.xlat.DedicatedPrefix;
 import net.jclat.xlat.Ipv4Prefix;
 import net.jclat.xlat.Ipv6Prefix;
@@ -27,6 +28,21 @@ class JitWarmUpTest {
         new JitWarmUp(10).exercise(JitWarmUp.clatConfig(), JitWarmUp.CLIENT, SERVER).addTo(c);
         assertEquals(30, c[Counters.TRANSLATED_4TO6]);
         assertEquals(30, c[Counters.TRANSLATED_6TO4]);
+    }
+
+    /**
+     * The answers' translations go to the sink the datapath gives (a worker on a discarding queue): real
+     * packets go to a worker, and a call site that had only seen the warm-up's own sink trapped on them.
+     */
+    @Test
+    void theAnswersGoToTheGivenSinkOnBothPaths() {
+        int[] handed = {0};
+        PacketSink sink = (b, off, len) -> handed[0]++;
+        JitWarmUp w = new JitWarmUp(4, null, false, sink);
+        w.exercise(JitWarmUp.clatConfig(), JitWarmUp.CLIENT, SERVER);
+        assertEquals(12, handed[0]);
+        w.exerciseOffload(JitWarmUp.clatConfig(), JitWarmUp.CLIENT, SERVER);
+        assertEquals(12 + 16, handed[0]);
     }
 
     @Test

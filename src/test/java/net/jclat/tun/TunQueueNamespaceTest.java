@@ -1,6 +1,7 @@
 package net.jclat.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -169,6 +170,24 @@ class TunQueueNamespaceTest {
             }
         }
         throw new AssertionError("no echo reply from the kernel");
+    }
+
+    /** The JIT warm-up's queue: takes every write, like a TUN queue, and never has a packet to read. */
+    @Test
+    void aDiscardQueueTakesWritesAndHasNothingToRead() throws Exception {
+        assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
+        try (Netns net = new Netns(); TunDevice tun = TunDevice.open("jcd" + net.suffix, 1, TunIo.NETTY, false)) {
+            TunQueue q = tun.openDiscardQueue();
+            assertNotNull(q);
+            try {
+                ByteBuffer b = ByteBuffer.allocateDirect(100);
+                assertEquals(60, q.write(b, 20, 80));
+                assertTrue(q.read(b, 0, 100) <= 0); // /dev/null: end of file, never a packet
+            } finally {
+                q.close();
+            }
+            assertTrue(q.isClosed());
+        }
     }
 
     @Test
