@@ -24,7 +24,12 @@ final class VnetTranslator {
     private static final int SEGMENT_AT = Translator.HEADROOM + VirtioNetHeader.LENGTH;
 
     private final Translator t;
-    private final ByteBuffer segments = ByteBuffer.allocateDirect(SEGMENT_AT + 65536 + 128);
+    /**
+     * Made when a super-packet first needs cutting (a path MTU below its segments, IPv6 fragments): most
+     * workers never do — with the kernel fast path, TCP does not reach them at all — and a direct buffer is
+     * zeroed, so resident, from the start (64 KiB per worker).
+     */
+    private ByteBuffer segments;
     private final PacketSink withHeader = this::emit;
 
     // The packet being translated (one worker thread): what the in-place output's header must say.
@@ -120,6 +125,9 @@ final class VnetTranslator {
     /** User-space segmentation: each segment complete, then translated as an ordinary packet. */
     private Verdict segment(ByteBuffer b, int off, int l4, int hlen, int end, int size, boolean tcp, int count) {
         Verdict verdict = Verdict.DROPPED;
+        if (segments == null) {
+            segments = ByteBuffer.allocateDirect(SEGMENT_AT + 65536 + 128);
+        }
         for (int i = 0; i < count; i++) {
             int n = GsoSegmenter.build(b, off, l4, hlen, end, size, tcp, i, segments, SEGMENT_AT);
             Verdict v = t.translate(segments, SEGMENT_AT, n, withHeader);
