@@ -12,10 +12,10 @@ if [ $# -ne 2 ]; then
 fi
 jdk=$1
 out=$2
-# java.base: everything jclat does; java.logging: JNA's logger; java.management: tinylog's runtime
-# information; jdk.net: SO_PEERCRED for the JDK control socket; jdk.unsupported: sun.misc.Signal (SIGHUP
-# reloads) and Netty's Unsafe access.
-modules=${JCLAT_JRE_MODULES:-java.base,java.logging,java.management,jdk.net,jdk.unsupported}
+# java.base: everything jclat does; java.logging: JNA's logger; jdk.net: SO_PEERCRED for the JDK control
+# socket; jdk.unsupported: sun.misc.Signal (SIGHUP reloads) and Netty's Unsafe access. No java.management:
+# only tinylog needed it, and jclat logs through net.jclat.log now (docs/runtime.md).
+modules=${JCLAT_JRE_MODULES:-java.base,java.logging,jdk.net,jdk.unsupported}
 if [ ! -f "$jdk/jmods/java.base.jmod" ]; then
     echo "build-jre.sh: $jdk/jmods/java.base.jmod not found: JDK_DIR must be a JDK with jmods" \
         "(Debian: openjdk-17-jdk-headless, or openjdk-17-jmods where it is a package of its own)" >&2

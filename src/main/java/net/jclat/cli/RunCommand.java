@@ -9,8 +9,7 @@ import net.jclat.config.RunConfig;
 import net.jclat.config.RunConfigParser;
 import net.jclat.daemon.ClatDaemon;
 import net.jclat.daemon.ReloadSignal;
-import org.tinylog.Logger;
-import org.tinylog.provider.ProviderRegistry;
+import net.jclat.log.Log;
 
 /** {@code jclat run}: parse settings, start the daemon, stop it cleanly on SIGTERM or SIGINT. */
 final class RunCommand {
@@ -37,18 +36,18 @@ final class RunCommand {
     }
 
     /**
-     * Adds tinylog's syslog writer (RFC 5424 over UDP, facility daemon) beside stderr. Must run before the
-     * first log line: tinylog fixes its configuration then.
+     * Sends info lines and above to a syslog receiver over UDP too, facility daemon (net.jclat.log.SyslogSender
+     * says which bytes). Must run before the first log line: the logger fixes its settings then.
      */
     private static void sendLogsToSyslog(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
-        org.tinylog.configuration.Configuration.set("writer2", "syslog");
-        org.tinylog.configuration.Configuration.set("writer2.host", hostPort.substring(0, colon));
-        org.tinylog.configuration.Configuration.set("writer2.port", hostPort.substring(colon + 1));
-        org.tinylog.configuration.Configuration.set("writer2.protocol", "udp");
-        org.tinylog.configuration.Configuration.set("writer2.facility", "DAEMON");
-        org.tinylog.configuration.Configuration.set("writer2.level", "info");
-        org.tinylog.configuration.Configuration.set("writer2.format", "jclat: {message}");
+        String host = hostPort.substring(0, colon);
+        try {
+            Log.sendToSyslog(host, Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (IOException e) {
+            // As with tinylog, a receiver that cannot be reached does not keep jclat from translating.
+            Log.warn("cannot send logs to syslog {}: {}", hostPort, e.getMessage());
+        }
     }
 
     /**
@@ -57,8 +56,7 @@ final class RunCommand {
      * finds (docs/openwrt.md). Must run before the first log line, like {@link #sendLogsToSyslog}.
      */
     private static void tagConsoleLines(String name) {
-        org.tinylog.configuration.Configuration.set("writer.format",
-                "{date:yyyy-MM-dd HH:mm:ss} jclat[" + name + "] {level} {message}");
+        Log.tagConsoleLines(name);
     }
 
     static int run(String[] args) throws UsageException {
@@ -71,7 +69,7 @@ final class RunCommand {
             stopping.set(true);
             ClatDaemon d = running.get();
             if (d != null) {
-                Logger.info("stopping: removing what jclat added");
+                Log.info("stopping: removing what jclat added");
                 d.stop(); // waits for a start step in progress, then undoes every step taken
             }
             stopped.countDown();
@@ -93,7 +91,7 @@ final class RunCommand {
                 sendLogsToSyslog(cfg.syslog());
             }
         } catch (UnsupportedOperationException frozen) {
-            // tinylog refuses a change once it has started: here only because a SIGTERM's hook already shut
+            // The logger refuses a change once it has started: here only because a SIGTERM's hook already shut
             // logging down. That hook ends the process with exit 0.
             if (!stopping.get()) {
                 throw frozen;
@@ -109,7 +107,7 @@ final class RunCommand {
             daemon.start(); // returns early, having undone nothing, when a stop came during start-up
         } catch (IOException e) {
             // start() already undid its steps
-            Logger.error("cannot start: {}", e.getMessage());
+            Log.error("cannot start: {}", e.getMessage());
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException alreadyStopping) {
@@ -130,15 +128,11 @@ final class RunCommand {
     }
 
     /**
-     * tinylog's own shutdown hook is off (autoshutdown = false in tinylog.properties): registered when the
-     * first line is logged, it threw "Shutdown in progress" when that line came from a stop during start-up,
-     * and it could close the writers while the stop was still logging. The stop hook ends logging itself.
+     * Ends logging from the stop hook, after its last line. The logger registers no shutdown hook of its own
+     * (tinylog's threw "Shutdown in progress" when a stop came during start-up, and could close the writers
+     * while the stop was still logging), so this is the one place logging ends.
      */
     private static void shutDownLogging() {
-        try {
-            ProviderRegistry.getLoggingProvider().shutdown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Log.shutDown();
     }
 }

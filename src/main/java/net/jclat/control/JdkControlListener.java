@@ -18,7 +18,7 @@ import java.util.function.Function;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import net.jclat.control.ControlServer.Reply;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * The control socket on the JDK's own AF_UNIX channels (Java 16+), for when Netty's native library cannot
@@ -90,7 +90,7 @@ final class JdkControlListener implements ControlServer.Listener {
                 // wake-ups twice a second (issue 15). With clients: every 500 ms, for their deadlines.
                 selector.select(selector.keys().size() > 1 ? 500 : 0);
             } catch (IOException e) {
-                Logger.warn("control socket: {}", e.getMessage());
+                Log.warn("control socket: {}", e.getMessage());
                 continue;
             }
             for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext();) {
@@ -136,7 +136,7 @@ final class JdkControlListener implements ControlServer.Listener {
             return;
         }
         if (!peer.user().equals(root)) {
-            Logger.warn("control socket: refused a caller running as user {}", peer.user().getName());
+            Log.warn("control socket: refused a caller running as user {}", peer.user().getName());
             c.refusal = ControlServer.NOT_ROOT;
         }
     }

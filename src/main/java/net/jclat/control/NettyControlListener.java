@@ -19,7 +19,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import net.jclat.control.ControlServer.Reply;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /** The control socket on Netty's epoll domain-socket transport: one event-loop thread. */
 final class NettyControlListener implements ControlServer.Listener {
@@ -72,7 +72,7 @@ final class NettyControlListener implements ControlServer.Listener {
             try {
                 int uid = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
                 if (uid != 0) {
-                    Logger.warn("control socket: refused a caller with uid {}", uid);
+                    Log.warn("control socket: refused a caller with uid {}", uid);
                     refusal = ControlServer.NOT_ROOT;
                 }
             } catch (IOException e) {

@@ -2,7 +2,7 @@ package net.jclat.daemon;
 
 import java.io.IOException;
 import net.jclat.netlink.RtNetlinkEvents;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Says whether a once-a-second check of the kernel's state is worth doing: only after the kernel announced a
@@ -22,7 +22,7 @@ final class ChangeGate implements AutoCloseable {
         try {
             e = new RtNetlinkEvents(groups);
         } catch (IOException ex) {
-            Logger.warn("cannot subscribe to the kernel's announcements for the {} ({}): checking every second", what,
+            Log.warn("cannot subscribe to the kernel's announcements for the {} ({}): checking every second", what,
                     ex.getMessage());
             e = null;
         }

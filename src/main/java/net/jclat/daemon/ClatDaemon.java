@@ -17,7 +17,7 @@ import net.jclat.xlat.Addresses;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
 import net.jclat.xlat.XlatConfig;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * The life cycle of {@code jclat run}: clear what a killed predecessor left, open the TUN, then let
@@ -84,7 +84,7 @@ public final class ClatDaemon {
         } catch (IOException | RuntimeException e) {
             if (gate.leave()) {
                 if (!(e instanceof StartGate.Stopped)) {
-                    Logger.warn("start-up step failed while stopping: {}", e.getMessage());
+                    Log.warn("start-up step failed while stopping: {}", e.getMessage());
                 }
                 return; // the stop undoes what was done
             }
@@ -133,7 +133,7 @@ public final class ClatDaemon {
                 throw new IOException(lastError);
             }
             if (prefix == null) {
-                Logger.info("{} is up; waiting for a NAT64 prefix (sources: {})", cfg.tun(),
+                Log.info("{} is up; waiting for a NAT64 prefix (sources: {})", cfg.tun(),
                         cfg.discovery().order().stream().map(PrefixSource::label).toList());
             }
         }
@@ -167,7 +167,7 @@ public final class ClatDaemon {
         } catch (IOException | RuntimeException e) {
             lastError = "cannot switch to NAT64 prefix " + (chosen == null ? "(none)" : chosen.prefix()) + ": "
                     + e.getMessage();
-            Logger.error(lastError);
+            Log.error(lastError);
         }
         notifyHook();
     }
@@ -177,7 +177,7 @@ public final class ClatDaemon {
         Ipv6Prefix clatV6 = cfg.clatIpv6();
         if (cfg.mode() == Mode.NAT44 && clatV6 == null) {
             clatV6 = ClatIpv6Address.choose(cfg.uplink(), cfg.clatIpv4(), pref64, nl);
-            Logger.info("CLAT IPv6 address {} chosen from {}'s /64", InterfaceSetup.format(clatV6), cfg.uplink());
+            Log.info("CLAT IPv6 address {} chosen from {}'s /64", InterfaceSetup.format(clatV6), cfg.uplink());
         }
         xlat = XlatSettings.of(cfg, pref64, clatV6, setup.ipv4Mtu(), setup.tunMtu());
         setup.install(clatV6, pref64);
@@ -187,7 +187,7 @@ public final class ClatDaemon {
         }
         tun.attach(cfg, setup, xlat);
         active = true;
-        Logger.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
+        Log.info("translating on {} ({} mode, {} workers): NAT64 prefix {}, CLAT {} <-> {}, MTU {} (IPv4 {})",
                 cfg.tun(), cfg.mode().name().toLowerCase(), cfg.workers(), pref64,
                 cfg.clatIpv4() == null ? "-" : Addresses.formatIpv4(cfg.clatIpv4().address()),
                 clatV6 == null ? "-" : InterfaceSetup.format(clatV6), setup.tunMtu(), setup.ipv4Mtu());
@@ -228,12 +228,12 @@ public final class ClatDaemon {
                 return;
             }
             standby = found;
-            Logger.info(found ? "native IPv4 default route on {}: standing by, IPv4 routes into {} withdrawn"
+            Log.info(found ? "native IPv4 default route on {}: standing by, IPv4 routes into {} withdrawn"
                     : "native IPv4 default route on {} gone: translating again on {}", cfg.uplink(), cfg.tun());
             try {
                 setup.applyIpv4Routes(wantIpv4Routes());
             } catch (IOException e) {
-                Logger.error("cannot {} the IPv4 routes: {}", found ? "withdraw" : "restore", e.getMessage());
+                Log.error("cannot {} the IPv4 routes: {}", found ? "withdraw" : "restore", e.getMessage());
             }
             notifyHook();
         }
@@ -277,7 +277,7 @@ public final class ClatDaemon {
                 return new ControlServer.Reply(1, "stopping");
             }
             if (gate.starting()) {
-                Logger.warn("reload refused: still starting");
+                Log.warn("reload refused: still starting");
                 return new ControlServer.Reply(1, "still starting: reload once jclat has started");
             }
             RunConfig before = cfg;
@@ -291,7 +291,7 @@ public final class ClatDaemon {
                 setup.replaceIpv4Routes(oldRoutes);
             } catch (IOException | RuntimeException e) {
                 lastError = "reload: " + e.getMessage();
-                Logger.error(lastError);
+                Log.error(lastError);
                 return new ControlServer.Reply(1, lastError);
             }
             if (!before.discovery().equals(next.discovery())) {
@@ -308,7 +308,7 @@ public final class ClatDaemon {
             started.start(); // the current prefix stays until the new sources choose one
         }
         notifyHook();
-        Logger.info("configuration reloaded");
+        Log.info("configuration reloaded");
         return new ControlServer.Reply(0, "reloaded");
     }
 
@@ -413,7 +413,7 @@ public final class ClatDaemon {
                 status.write(s.fields(), s.counters());
             }
         } catch (IOException | RuntimeException e) {
-            Logger.warn("cannot write status file {}: {}", cfg.statusFile(), e.getMessage());
+            Log.warn("cannot write status file {}: {}", cfg.statusFile(), e.getMessage());
         }
         notifyHook(); // catches any change not announced where it happened
     }

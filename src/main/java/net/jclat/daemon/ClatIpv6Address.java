@@ -16,7 +16,7 @@ import net.jclat.xlat.Checksum;
 import net.jclat.xlat.Ipv4Prefix;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * {@code --clat-v6 auto}: a stable IPv6 address from the uplink's /64 that is not the router's own,
@@ -39,7 +39,7 @@ final class ClatIpv6Address {
                 ByteBuffer b = ByteBuffer.wrap(candidate);
                 return new Ipv6Prefix(b.getLong(0), b.getLong(8), 128);
             }
-            Logger.warn("CLAT IPv6 address {} is in use on {}; trying another",
+            Log.warn("CLAT IPv6 address {} is in use on {}; trying another",
                     InetAddress.getByAddress(candidate).getHostAddress(), uplink);
         }
         throw new IOException("no free CLAT IPv6 address found in the /64 of " + uplink
@@ -117,7 +117,7 @@ final class ClatIpv6Address {
             try {
                 nl.deleteAddress(ifIndex, addr, 128);
             } catch (IOException e) {
-                Logger.warn("could not remove the DAD probe address: {}", e.getMessage());
+                Log.warn("could not remove the DAD probe address: {}", e.getMessage());
             }
         }
     }

@@ -12,7 +12,7 @@ import net.jclat.netlink.RtNetlink;
 import net.jclat.netlink.TcBpfFilters;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.XlatConfig;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * The kernel fast path in the daemon's life cycle (setting {@code fast-path}): at start a killed predecessor's
@@ -64,7 +64,7 @@ final class FastPathAttachment implements TunAttachment {
             hook(tun);
             state = "passing";
             reason = "no NAT64 prefix yet";
-            Logger.info("fast path attached ({}) to the uplink's ingress and the TUN's egress", method());
+            Log.info("fast path attached ({}) to the uplink's ingress and the TUN's egress", method());
         } catch (IOException | RuntimeException e) {
             unavailable(e);
         }
@@ -73,10 +73,10 @@ final class FastPathAttachment implements TunAttachment {
     private void removeLeftovers(int uplink) {
         try (RtNetlink nl = new RtNetlink()) {
             if (new TcBpfFilters(nl).detach(uplink, true)) {
-                Logger.info("removed the fast path filter a killed jclat left on the uplink's ingress");
+                Log.info("removed the fast path filter a killed jclat left on the uplink's ingress");
             }
         } catch (IOException | RuntimeException e) {
-            Logger.warn("cannot check the uplink for a fast path filter left behind: {}", e.getMessage());
+            Log.warn("cannot check the uplink for a fast path filter left behind: {}", e.getMessage());
         }
     }
 
@@ -89,7 +89,7 @@ final class FastPathAttachment implements TunAttachment {
         if (mode == FastPathMode.ON) {
             throw new IOException("fast-path on: " + reason, e);
         }
-        Logger.warn("fast path unavailable, every packet takes the TUN path: {}", reason);
+        Log.warn("fast path unavailable, every packet takes the TUN path: {}", reason);
     }
 
     private void hook(int tun) throws IOException {
@@ -130,7 +130,7 @@ final class FastPathAttachment implements TunAttachment {
                 tc.detach(uplinkIndex, true);
                 tc.detach(tunIndex, false);
             } catch (IOException | RuntimeException e) {
-                Logger.warn("cannot remove the fast path filters: {}", e.getMessage());
+                Log.warn("cannot remove the fast path filters: {}", e.getMessage());
             }
         }
     }
@@ -166,7 +166,7 @@ final class FastPathAttachment implements TunAttachment {
         if (why != null) {
             programs.unconfigure();
             if (!"passing".equals(state) || !why.equals(reason)) {
-                Logger.info("fast path passes every packet to the TUN path: {}", why);
+                Log.info("fast path passes every packet to the TUN path: {}", why);
             }
             state = "passing";
             reason = why;
@@ -175,7 +175,7 @@ final class FastPathAttachment implements TunAttachment {
         programs.configure(new FastPathConfig(xlat, tun.index(), tun.uplinkIndex(), u.mtu(), u.ethernet(), 0,
                 u.ethernet() ? 14 : 0));
         if (!"translating".equals(state)) {
-            Logger.info("fast path translating TCP, UDP and ICMP echo in the kernel ({})", method());
+            Log.info("fast path translating TCP, UDP and ICMP echo in the kernel ({})", method());
         }
         state = "translating";
         reason = "";
@@ -196,7 +196,7 @@ final class FastPathAttachment implements TunAttachment {
         try {
             programs.unconfigure();
         } catch (IOException e) {
-            Logger.warn("cannot clear the fast path configuration: {}", e.getMessage());
+            Log.warn("cannot clear the fast path configuration: {}", e.getMessage());
         }
         unhook();
         current = null;
@@ -233,7 +233,7 @@ final class FastPathAttachment implements TunAttachment {
                     sum[i] += v[i];
                 }
             } catch (IOException e) {
-                Logger.warn("cannot read the fast path counters: {}", e.getMessage());
+                Log.warn("cannot read the fast path counters: {}", e.getMessage());
             }
         }
         return sum;

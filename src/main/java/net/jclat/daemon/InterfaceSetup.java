@@ -21,7 +21,7 @@ import net.jclat.xlat.EamEntry;
 import net.jclat.xlat.Ipv4Prefix;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * What the CLAT sets up in the kernel around its TUN: the CLAT address, the routes into the TUN, proxy NDP
@@ -212,13 +212,13 @@ final class InterfaceSetup {
             applyIpv4Routes(false);
             replaceSiitPrefixRoute(null);
         } catch (IOException e) {
-            Logger.warn("cleanup: {}", e.getMessage());
+            Log.warn("cleanup: {}", e.getMessage());
         }
         while (!undo.isEmpty()) {
             try {
                 undo.pop().run();
             } catch (IOException e) {
-                Logger.warn("cleanup: {}", e.getMessage());
+                Log.warn("cleanup: {}", e.getMessage());
             }
         }
     }
@@ -275,11 +275,11 @@ final class InterfaceSetup {
         for (String key : List.of("net/ipv4/ip_forward", "net/ipv6/conf/all/forwarding")) {
             try {
                 if (!Files.readString(Path.of("/proc/sys/" + key)).strip().equals("1")) {
-                    Logger.warn("{} is off: LAN hosts' packets will not be forwarded through the CLAT",
+                    Log.warn("{} is off: LAN hosts' packets will not be forwarded through the CLAT",
                             key.replace('/', '.'));
                 }
             } catch (IOException e) {
-                Logger.warn("cannot read {}: {}", key, e.getMessage());
+                Log.warn("cannot read {}: {}", key, e.getMessage());
             }
         }
     }

@@ -2,7 +2,7 @@ package net.jclat.daemon;
 
 import java.io.IOException;
 import net.jclat.netlink.RtNetlinkEvents;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Looks for native IPv4 on the uplink (an IPv4 default route there that jclat did not add) for the
@@ -24,7 +24,7 @@ final class NativeIpv4Watch implements AutoCloseable {
             retry = false;
             return found;
         } catch (IOException e) {
-            Logger.warn("cannot list IPv4 routes for the native-IPv4 check: {}", e.getMessage());
+            Log.warn("cannot list IPv4 routes for the native-IPv4 check: {}", e.getMessage());
             retry = true;
             return null;
         }

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import net.jclat.config.ConfigException;
 import net.jclat.config.RunConfig;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Which settings a reload may not change. Everything that shapes the TUN, its addresses, its routes or
@@ -54,14 +54,14 @@ final class ReloadPlan {
         try {
             next = source.read();
         } catch (ConfigException | IllegalArgumentException e) {
-            Logger.error("reload refused, the running configuration stays: {}", e.getMessage());
+            Log.error("reload refused, the running configuration stays: {}", e.getMessage());
             throw new ConfigException("reload refused, nothing changed: " + e.getMessage());
         }
         List<String> restart = needsRestart(running, next);
         if (!restart.isEmpty()) {
             String why = "reload refused, nothing changed: " + String.join(", ", restart)
                     + " change only with a restart";
-            Logger.error(why);
+            Log.error(why);
             throw new ConfigException(why);
         }
         return next;

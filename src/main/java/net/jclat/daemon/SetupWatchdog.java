@@ -12,7 +12,7 @@ import net.jclat.netlink.RtNetlink;
 import net.jclat.netlink.RtNetlinkEvents;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.XlatConfig;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Checks, once a second, that what jclat set up in the kernel is still there, and puts back what someone
@@ -56,7 +56,7 @@ final class SetupWatchdog implements AutoCloseable {
         }
         try {
             if (tunGone(cfg.tun(), setup.tunIndex())) {
-                Logger.warn("{} was deleted from outside: re-creating it", cfg.tun());
+                Log.warn("{} was deleted from outside: re-creating it", cfg.tun());
                 tun.recreate(cfg, setup, active, xlat);
             }
         } catch (IOException | RuntimeException e) {
@@ -137,7 +137,7 @@ final class SetupWatchdog implements AutoCloseable {
 
     private static void restored(List<String> restored) {
         if (!restored.isEmpty()) {
-            Logger.warn("removed from outside, restored: {}", String.join(", ", restored));
+            Log.warn("removed from outside, restored: {}", String.join(", ", restored));
         }
     }
 
@@ -152,9 +152,9 @@ final class SetupWatchdog implements AutoCloseable {
             return;
         }
         if (now.isEmpty()) {
-            Logger.info("the CLAT's setup is complete again");
+            Log.info("the CLAT's setup is complete again");
         } else {
-            Logger.error(now);
+            Log.error(now);
         }
         lastProblem = now;
     }

@@ -6,7 +6,7 @@ import net.jclat.config.RunConfig;
 import net.jclat.control.ControlServer;
 import net.jclat.control.MetricsServer;
 import net.jclat.control.PrometheusText;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Where the daemon answers from outside: the control socket ({@code jclat status}, {@code jclat reload})
@@ -35,9 +35,9 @@ final class StatusServers {
                 control.close();
                 throw e;
             }
-            Logger.info("Prometheus metrics at http://{}/metrics", MetricsServer.format(metrics.address()));
+            Log.info("Prometheus metrics at http://{}/metrics", MetricsServer.format(metrics.address()));
         }
-        Logger.info("control socket {} served by {}", cfg.controlSocket(),
+        Log.info("control socket {} served by {}", cfg.controlSocket(),
                 control.transport() == ControlServer.Transport.NETTY ? "Netty's epoll transport"
                         : "the JDK's AF_UNIX channels");
         return new StatusServers(control, metrics);

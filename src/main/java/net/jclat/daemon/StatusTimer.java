@@ -3,7 +3,7 @@ package net.jclat.daemon;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * The daemon's one thread for periodic work ({@code jclat-status}): the once-a-second round (native-IPv4
@@ -30,7 +30,7 @@ final class StatusTimer implements AutoCloseable {
         try {
             r.run();
         } catch (RuntimeException e) {
-            Logger.error("{} failed (tried again next time): {}", what, e.toString());
+            Log.error("{} failed (tried again next time): {}", what, e.toString());
         }
     }
 

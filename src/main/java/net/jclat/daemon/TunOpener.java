@@ -10,7 +10,7 @@ import net.jclat.tun.CpuAffinity;
 import net.jclat.tun.QueueSteering;
 import net.jclat.tun.TunDevice;
 import net.jclat.tun.TunIo;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Opens the CLAT's TUN the way the settings ask: virtio-net headers and offloads, per-CPU queue steering.
@@ -32,12 +32,12 @@ final class TunOpener {
     /** Once per start: which packet I/O the TUN uses, and why when it is not the fast one. */
     static void logIo(RunConfig cfg, TunDevice tun) {
         if (tun.io() == TunIo.NETTY) {
-            Logger.info("TUN I/O: Netty's JNI file-descriptor I/O (tun-io {})", cfg.tunIo().label());
+            Log.info("TUN I/O: Netty's JNI file-descriptor I/O (tun-io {})", cfg.tunIo().label());
         } else if (cfg.tunIo() == TunIo.AUTO) {
-            Logger.info("TUN I/O: the JDK's FileChannel, because Netty's epoll native library is not available"
+            Log.info("TUN I/O: the JDK's FileChannel, because Netty's epoll native library is not available"
                     + " ({})", TunIo.nettyUnavailableReason());
         } else {
-            Logger.info("TUN I/O: the JDK's FileChannel (tun-io filechannel)");
+            Log.info("TUN I/O: the JDK's FileChannel (tun-io filechannel)");
         }
     }
 
@@ -56,7 +56,7 @@ final class TunOpener {
             throw new IOException("offload on: the kernel accepted only '" + TunDevice.describeOffloads(t.offloads())
                     + "' on " + cfg.tun() + " (needs csum tso4 tso6); use offload auto or off");
         }
-        Logger.info("TUN {} offloads: {}", cfg.tun(), TunDevice.describeOffloads(t.offloads()));
+        Log.info("TUN {} offloads: {}", cfg.tun(), TunDevice.describeOffloads(t.offloads()));
         return t;
     }
 
@@ -80,7 +80,7 @@ final class TunOpener {
                         + t.queues().size() + " workers)";
             } else {
                 QueueSteering.attach(t);
-                Logger.info("TUN {}: per-CPU steering, worker CPUs {}", cfg.tun(), sets);
+                Log.info("TUN {}: per-CPU steering, worker CPUs {}", cfg.tun(), sets);
                 return sets;
             }
         } catch (IOException e) {
@@ -91,7 +91,7 @@ final class TunOpener {
             throw new IOException("cpu-steering on: cannot steer " + cfg.tun() + " by CPU: " + why
                     + "; use cpu-steering auto or off");
         }
-        Logger.info("TUN {}: flow-hash steering by the kernel (per-CPU steering not used: {})", cfg.tun(), why);
+        Log.info("TUN {}: flow-hash steering by the kernel (per-CPU steering not used: {})", cfg.tun(), why);
         return List.of();
     }
 }

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Runs the {@code hook} program with the daemon's state in its environment whenever that state changes,
@@ -99,13 +99,13 @@ final class UpdateHook implements AutoCloseable {
             Process p = pb.start();
             if (!p.waitFor(RUN_LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                Logger.warn("hook {} ran longer than {} s (state {}) and was killed", program, RUN_LIMIT_SECONDS,
+                Log.warn("hook {} ran longer than {} s (state {}) and was killed", program, RUN_LIMIT_SECONDS,
                         env.get("JCLAT_STATE"));
             } else if (p.exitValue() != 0) {
-                Logger.warn("hook {} exited {} (state {})", program, p.exitValue(), env.get("JCLAT_STATE"));
+                Log.warn("hook {} exited {} (state {})", program, p.exitValue(), env.get("JCLAT_STATE"));
             }
         } catch (IOException e) {
-            Logger.warn("cannot run hook {}: {}", program, e.getMessage());
+            Log.warn("cannot run hook {}: {}", program, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -15,7 +15,7 @@ import net.jclat.netlink.RtNetlink.RouteEntry;
 import net.jclat.netlink.RtNetlink.SourceRoute;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.Ipv6Prefix;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Keeps what jclat translates leaving through its own uplink: an IPv6 default route for the CLAT's sources
@@ -73,7 +73,7 @@ final class UplinkSourceRoute {
         try {
             String change = refresh();
             if (change != null) {
-                Logger.info(change);
+                Log.info(change);
             }
         } catch (IOException e) {
             watchdog.problem("cannot keep the uplink's source route: " + e.getMessage());

@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 import net.jclat.datapath.Datapath;
 import net.jclat.datapath.Worker;
 import net.jclat.xlat.DroppedFlow;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * RFC 7915 §4.5: an IPv4 UDP datagram with checksum 0 that cannot be translated (a fragment, or
@@ -43,7 +43,7 @@ final class ZeroChecksumUdpEvents {
             reported = 0; // the workers were replaced (TUN re-created): their records start again
         }
         if (total > reported) {
-            Logger.warn("dropped {} IPv4 UDP datagram(s) with checksum 0 that cannot be translated (RFC 7915 §4.5: "
+            Log.warn("dropped {} IPv4 UDP datagram(s) with checksum 0 that cannot be translated (RFC 7915 §4.5: "
                     + "fragmented, or udp-zero-checksum drop); for example {}", total - reported, last);
             reported = total;
         }

@@ -12,7 +12,7 @@ import net.jclat.tun.TunQueue;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.ReassemblyLimits;
 import net.jclat.xlat.XlatConfig;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /** The workers of one TUN device, one per queue, started and stopped together. */
 public final class Datapath implements AutoCloseable {
@@ -69,7 +69,7 @@ public final class Datapath implements AutoCloseable {
                 return;
             }
             restarts.incrementAndGet();
-            Logger.error(e, "worker {} failed and is restarted", index);
+            Log.error(e, "worker {} failed and is restarted", index);
             Thread next = thread(w, index);
             synchronized (threads) {
                 threads.set(threads.indexOf(dead), next);
@@ -115,7 +115,7 @@ public final class Datapath implements AutoCloseable {
             try {
                 ThreadNice.setCurrentThread(ThreadNice.LOWEST);
             } catch (IOException e) {
-                Logger.debug("JIT warm-up runs at normal priority: {}", e.getMessage());
+                Log.debug("JIT warm-up runs at normal priority: {}", e.getMessage());
             }
             try {
                 work.run();

@@ -5,7 +5,7 @@ import java.util.BitSet;
 import java.util.function.LongSupplier;
 import net.jclat.tun.CpuAffinity;
 import net.jclat.tun.ThreadRunDelay;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * A steered worker's CPU affinity. While its queue is lightly used the worker is pinned to the queue's CPUs:
@@ -143,7 +143,7 @@ final class ElasticAffinity {
             CpuAffinity.pinCurrentThread(cpus);
         } catch (IOException e) {
             refused = true;
-            Logger.warn("worker {} keeps its CPUs as they are: {}", index, e.getMessage());
+            Log.warn("worker {} keeps its CPUs as they are: {}", index, e.getMessage());
         }
     }
 }

@@ -11,7 +11,7 @@ import net.jclat.xlat.PacketSink;
 import net.jclat.xlat.Translator;
 import net.jclat.xlat.VirtioNetHeader;
 import net.jclat.xlat.XlatConfig;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Runs synthetic traffic — TCP, UDP and ICMP echo, both directions, CLAT address and dedicated prefix, and
@@ -86,7 +86,7 @@ public final class JitWarmUp implements Runnable {
         exerciseOffload(clat, CLIENT, SERVER);
         exerciseOffload(prefix, LAN_HOST, SERVER);
         exerciseRunning(source);
-        Logger.debug("JIT warm-up: {} rounds in {} ms", rounds, (System.nanoTime() - t0) / 1_000_000);
+        Log.debug("JIT warm-up: {} rounds in {} ms", rounds, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void exerciseRunning(int source) {

@@ -14,7 +14,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.TimeoutException;
 import net.jclat.xlat.Addresses;
 import net.jclat.xlat.Pref64;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -116,7 +116,7 @@ public final class DnsDiscovery {
                 }
                 problem = describe(e);
             }
-            Logger.debug("DNS {} attempt {} for {} AAAA: {}", origin, attempts, IPV4ONLY_ARPA, problem);
+            Log.debug("DNS {} attempt {} for {} AAAA: {}", origin, attempts, IPV4ONLY_ARPA, problem);
         }
         return DnsResult.noAnswer(origin + ": " + problem
                 + (attempts > 1 ? " (" + attempts + " attempts of " + timeout.toMillis() + " ms)" : ""));

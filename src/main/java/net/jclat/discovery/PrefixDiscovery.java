@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import net.jclat.xlat.Pref64;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Keeps the NAT64 prefix current while the daemon runs: static prefixes, Router Advertisements (RFC 8781)
@@ -195,7 +195,7 @@ public final class PrefixDiscovery implements AutoCloseable {
             boolean ok = settings.probe().reachable(p);
             synchronized (this) {
                 if (health.record(p, ok)) {
-                    Logger.info("PLAT behind {} is now {}", p, health.state(p).label());
+                    Log.info("PLAT behind {} is now {}", p, health.state(p).label());
                 }
                 reselect(System.nanoTime());
             }
@@ -220,14 +220,14 @@ public final class PrefixDiscovery implements AutoCloseable {
         status = new Status(chosen == null ? null : view(chosen, now, true), List.copyOf(list), dnsState, raState);
         if (!Objects.equals(before, after) && !closed) {
             if (after == null) {
-                Logger.warn("no NAT64 prefix any more: waiting for a PLAT (DNS: {}; RA: {})", dnsState, raState);
+                Log.warn("no NAT64 prefix any more: waiting for a PLAT (DNS: {}; RA: {})", dnsState, raState);
             } else {
-                Logger.info("NAT64 prefix {} from {} ({}){}", after, chosen.source().label(), chosen.origin(),
+                Log.info("NAT64 prefix {} from {} ({}){}", after, chosen.source().label(), chosen.origin(),
                         before == null ? "" : ", was " + before);
             }
             listener.accept(chosen);
         } else if (failingBefore != allPlatsFailing && !closed) {
-            Logger.info(allPlatsFailing ? "no PLAT answers its probes" : "a PLAT answers its probes again");
+            Log.info(allPlatsFailing ? "no PLAT answers its probes" : "a PLAT answers its probes again");
             listener.accept(chosen); // same prefix; the daemon may withdraw or restore its routes
         }
     }
@@ -244,7 +244,7 @@ public final class PrefixDiscovery implements AutoCloseable {
 
     private synchronized void setDnsState(String s) {
         if (!s.equals(dnsState)) {
-            Logger.info("RFC 7050 discovery: {}", s);
+            Log.info("RFC 7050 discovery: {}", s);
             dnsState = s;
             status = new Status(status.active(), status.candidates(), dnsState, raState);
         }
@@ -252,7 +252,7 @@ public final class PrefixDiscovery implements AutoCloseable {
 
     private synchronized void setRaState(String s) {
         if (!s.equals(raState)) {
-            Logger.info("RFC 8781 PREF64: {}", s);
+            Log.info("RFC 8781 PREF64: {}", s);
             raState = s;
             status = new Status(status.active(), status.candidates(), dnsState, raState);
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import net.jclat.xlat.Addresses;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * Listens for Router Advertisements on the uplink and reports each valid one, with its PREF64 options
@@ -82,7 +82,7 @@ public final class RaListener implements AutoCloseable {
         RaListener listener = new RaListener(socket, consumer);
         listener.solicit(System.nanoTime());
         listener.thread.start();
-        Logger.info("Listening for Router Advertisements (RFC 8781 PREF64) on {}", uplink);
+        Log.info("Listening for Router Advertisements (RFC 8781 PREF64) on {}", uplink);
         return listener;
     }
 
@@ -106,7 +106,7 @@ public final class RaListener implements AutoCloseable {
             socket.sendLinkLocal(rs, ALL_ROUTERS);
             solicited = true;
             if (solicitPending) {
-                Logger.info("Router Solicitation sent on {} once its link-local address was usable", socket.ifname());
+                Log.info("Router Solicitation sent on {} once its link-local address was usable", socket.ifname());
             }
             solicitPending = false;
         } catch (Icmp6Socket.NoSourceAddress e) {
@@ -114,20 +114,20 @@ public final class RaListener implements AutoCloseable {
                 solicitPending = true;
                 solicitGiveUpAt = now + TimeUnit.MILLISECONDS.toNanos(SOLICIT_GIVE_UP_MILLIS);
                 solicitDelayMillis = SOLICIT_RETRY_FIRST_MILLIS;
-                Logger.debug("No usable link-local address on {} yet (DAD): Router Solicitation deferred", socket.ifname());
+                Log.debug("No usable link-local address on {} yet (DAD): Router Solicitation deferred", socket.ifname());
             } else {
                 solicitDelayMillis = Math.min(2 * solicitDelayMillis, SOLICIT_RETRY_MAX_MILLIS);
             }
             solicitAt = now + TimeUnit.MILLISECONDS.toNanos(solicitDelayMillis);
             if (solicitAt - solicitGiveUpAt > 0) {
                 solicitPending = false;
-                Logger.warn("Could not send a Router Solicitation on {} (will wait for the next periodic RA): no"
+                Log.warn("Could not send a Router Solicitation on {} (will wait for the next periodic RA): no"
                         + " usable link-local address after {} s: {}", socket.ifname(), SOLICIT_GIVE_UP_MILLIS / 1000,
                         e.getMessage());
             }
         } catch (IOException e) {
             solicitPending = false;
-            Logger.warn("Could not send a Router Solicitation on {} (will wait for the next periodic RA): {}",
+            Log.warn("Could not send a Router Solicitation on {} (will wait for the next periodic RA): {}",
                     socket.ifname(), e.getMessage());
         }
     }
@@ -161,7 +161,7 @@ public final class RaListener implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                Logger.warn("Router Advertisement listener on {}: {}", socket.ifname(), e.getMessage());
+                Log.warn("Router Advertisement listener on {}: {}", socket.ifname(), e.getMessage());
                 sleepQuietly(POLL_MILLIS);
             }
         }
@@ -175,14 +175,14 @@ public final class RaListener implements AutoCloseable {
         }
         Accepted a = (Accepted) v;
         for (String why : a.ignored()) {
-            Logger.debug("RA from {} on {}: ignored {}", a.event().router(), socket.ifname(), why);
+            Log.debug("RA from {} on {}: ignored {}", a.event().router(), socket.ifname(), why);
         }
         accepted.incrementAndGet();
         try {
             consumer.accept(a.event());
         } catch (RuntimeException e) {
             // A failing consumer must not stop the listener: the next RA may carry what it needs.
-            Logger.error(e, "Router Advertisement consumer failed on {}", a.event());
+            Log.error(e, "Router Advertisement consumer failed on {}", a.event());
         }
     }
 
@@ -237,7 +237,7 @@ public final class RaListener implements AutoCloseable {
     private void drop(Drop reason, String router, String why) {
         drops.incrementAndGet(reason.ordinal());
         // debug, not warn: anyone on the link can send these, and a flood must not flood the log too.
-        Logger.debug("Dropped RA from {} on {}: {}", router, socket.ifname(), why);
+        Log.debug("Dropped RA from {} on {}: {}", router, socket.ifname(), why);
     }
 
     private static long bytesToLong(byte[] b, int off) {
@@ -304,7 +304,7 @@ public final class RaListener implements AutoCloseable {
             }
         }
         if (thread.isAlive()) {
-            Logger.warn("Router Advertisement listener on {} did not stop in time", socket.ifname());
+            Log.warn("Router Advertisement listener on {} did not stop in time", socket.ifname());
         }
         // Closed after the thread has left poll/recvmsg, so the descriptor number cannot be reused under it.
         socket.close();

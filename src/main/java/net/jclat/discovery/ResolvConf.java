@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * The {@code nameserver} lines of a resolv.conf(5) file. dnsjava reads only {@code /etc/resolv.conf}; on
@@ -37,9 +37,9 @@ public final class ResolvConf {
                 if (!servers.isEmpty()) {
                     return servers;
                 }
-                Logger.debug("{} names no usable DNS server", file);
+                Log.debug("{} names no usable DNS server", file);
             } catch (IOException e) {
-                Logger.warn("cannot read {}: {}", file, e.getMessage());
+                Log.warn("cannot read {}: {}", file, e.getMessage());
             }
         }
         return List.of();
@@ -69,20 +69,20 @@ public final class ResolvConf {
             }
             String[] words = rest.strip().split("[ \t]+");
             if (words[0].isEmpty()) {
-                Logger.warn("{}:{}: nameserver without an address", source, i + 1);
+                Log.warn("{}:{}: nameserver without an address", source, i + 1);
                 continue;
             }
             String word = words[0];
             if (word.startsWith("[") || word.indexOf(':') >= 0 && word.indexOf(':') == word.lastIndexOf(':')) {
                 // resolv.conf has no port syntax; the C library would skip this line, so do we.
-                Logger.warn("{}:{}: '{}': resolv.conf takes a bare address, without brackets or port",
+                Log.warn("{}:{}: '{}': resolv.conf takes a bare address, without brackets or port",
                         source, i + 1, word);
                 continue;
             }
             try {
                 servers.add(DnsServer.parse(word));
             } catch (IllegalArgumentException e) {
-                Logger.warn("{}:{}: {}", source, i + 1, e.getMessage());
+                Log.warn("{}:{}: {}", source, i + 1, e.getMessage());
             }
         }
         return List.copyOf(servers);

@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.jclat.xlat.Pref64;
-import org.tinylog.Logger;
+import net.jclat.log.Log;
 
 /**
  * The IPv6-mostly LAN at run time (docs/ipv6-mostly.md): on each configured interface, RFC 8781 PREF64 Router
@@ -80,7 +80,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
     /** Starts with nothing announced (the options file says so at once); {@code instance} names this jclat. */
     public static Ipv6MostlyLan start(Settings cfg, String instance) {
         Ipv6MostlyLan lan = new Ipv6MostlyLan(cfg, instance);
-        Logger.info("IPv6-mostly LAN on {}: PREF64 RAs {}, option 108 {}", String.join(" ", cfg.interfaces()),
+        Log.info("IPv6-mostly LAN on {}: PREF64 RAs {}, option 108 {}", String.join(" ", cfg.interfaces()),
                 cfg.sendRa() ? "sent by jclat" : "left to the LAN's RA daemon (hook)",
                 cfg.dhcpOptionsFile() == null ? "left to the hook" : "in " + cfg.dhcpOptionsFile());
         lan.thread.scheduleWithFixedDelay(lan::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
@@ -98,7 +98,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
         Pref64 next = lifetimeSeconds > 0 ? pref64 : null;
         long life = next == null ? 0 : Math.min(lifetimeSeconds, Pref64Advertisement.MAX_LIFETIME);
         if (!java.util.Objects.equals(next, prefix)) {
-            Logger.info(next == null ? "IPv6-mostly: PREF64 {}withdrawn, option 108 off"
+            Log.info(next == null ? "IPv6-mostly: PREF64 {}withdrawn, option 108 off"
                     : "IPv6-mostly: announcing PREF64 {} (lifetime {} s), option 108 on", next == null
                             ? (prefix == null ? "" : prefix + " ") : next, life);
         }
@@ -125,7 +125,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
                     l.mac = AnnouncerAddress.mac(l.ifname);
                     l.socket = RaSocket.open(l.ifname);
                     if (l.problem != null) {
-                        Logger.info("IPv6-mostly: sending RAs on {} again", l.ifname);
+                        Log.info("IPv6-mostly: sending RAs on {} again", l.ifname);
                     }
                     l.problem = null;
                 }
@@ -157,7 +157,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
     private void problem(Lan l, Exception e, long now) {
         String text = e.getMessage();
         if (!text.equals(l.problem)) {
-            Logger.warn("IPv6-mostly: no RAs on {} (retrying every {} s): {}", l.ifname, RETRY_MS / 1000, text);
+            Log.warn("IPv6-mostly: no RAs on {} (retrying every {} s): {}", l.ifname, RETRY_MS / 1000, text);
         }
         l.problem = text;
         if (l.socket != null) {
@@ -177,12 +177,12 @@ public final class Ipv6MostlyLan implements AutoCloseable {
             }
             dhcpRetryAt = 0;
             if (dhcpProblem != null) {
-                Logger.info("IPv6-mostly: option 108 {} applied again", on ? "on" : "off");
+                Log.info("IPv6-mostly: option 108 {} applied again", on ? "on" : "off");
             }
             dhcpProblem = null;
         } catch (IOException | RuntimeException e) {
             if (!String.valueOf(e.getMessage()).equals(dhcpProblem)) { // one line per problem, not one per retry
-                Logger.warn("IPv6-mostly: option 108 {} not applied (retrying every {} s): {}", on ? "on" : "off",
+                Log.warn("IPv6-mostly: option 108 {} not applied (retrying every {} s): {}", on ? "on" : "off",
                         RETRY_MS / 1000, e.getMessage());
             }
             dhcpProblem = String.valueOf(e.getMessage());
@@ -230,7 +230,7 @@ public final class Ipv6MostlyLan implements AutoCloseable {
                             l.socket.send(Pref64Advertisement.packet(l.source, l.mac, last));
                             raSent++;
                         } catch (IOException e) {
-                            Logger.warn("IPv6-mostly: final RA on {}: {}", l.ifname, e.getMessage());
+                            Log.warn("IPv6-mostly: final RA on {}: {}", l.ifname, e.getMessage());
                         }
                     }
                 }

@@ -29,7 +29,7 @@ class StopDuringStartNamespaceTest {
     private static final int RUNS = 24;
     /**
      * What must never be in the output of a stopped daemon: a thrown exception ("java.util.concurrent.RejectedExecutionException: ..." or a stack trace), a logged
-     * error, or tinylog's own complaints; not an exception's name inside an INFO line (e.g. the RFC 7050
+     * error, or the logger's own complaints; not an exception's name inside an INFO line (e.g. the RFC 7050
      * state "DNS did not answer ...: PortUnreachableException (3 attempts ...)").
      */
     private static final Pattern BAD = Pattern.compile(

@@ -74,7 +74,7 @@ class JlinkRuntimeIT {
         System.out.printf("jlink runtime %s: %.1f MB (%d bytes)%n", runtime, size / 1048576.0, size);
         assertTrue(size <= LIMIT_BYTES, "runtime is " + size + " bytes, more than 45 MB");
         Netns.Result modules = run(List.of(runtime.resolve("bin/java").toString(), "--list-modules"));
-        assertEquals(List.of("java.base", "java.logging", "java.management", "jdk.net", "jdk.unsupported"),
+        assertEquals(List.of("java.base", "java.logging", "jdk.net", "jdk.unsupported"),
                 modules.output().lines().map(l -> l.replaceAll("@.*", "")).sorted().toList());
     }
 
