@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The status reads every fast-path counter twice a second for as long as jclat runs. Each read used to make
@@ -17,19 +16,8 @@ import org.junit.jupiter.api.Test;
  * this thread allocated says whether the reads still churn.
  */
 class FastPathCounterReadsTest {
-    private static FastPathPrograms programs;
-
-    @BeforeAll
-    static void load() throws IOException {
-        programs = LoadedPrograms.loadOrSkip();
-    }
-
-    @AfterAll
-    static void close() {
-        if (programs != null) {
-            programs.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPrograms LOADED = new LoadedPrograms();
 
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
@@ -38,13 +26,13 @@ class FastPathCounterReadsTest {
     @Test
     void readingTheCountersAllocatesLittleAndReadsZeroesOfUnusedPrograms() throws IOException {
         for (int i = 0; i < 200; i++) { // JNA's first calls and the lookup buffers are allocated once
-            programs.counters();
+            LOADED.programs().counters();
         }
         int reads = 1000;
         long before = allocatedBytes();
         FastPathCounters last = null;
         for (int i = 0; i < reads; i++) {
-            last = programs.counters();
+            last = LOADED.programs().counters();
         }
         long perRead = (allocatedBytes() - before) / reads;
         // Measured 2026-12-06, JNA 5: 7 440 bytes per read of the 32 counters (JNA's boxing of each bpf(2)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import net.jclat.xlat.CoreVectors;
@@ -13,9 +12,8 @@ import net.jclat.xlat.Ipv4Prefix;
 import net.jclat.xlat.Ipv6Prefix;
 import net.jclat.xlat.Pref64;
 import net.jclat.xlat.XlatConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kernel programs against the Java core, which is their specification (RFC 7915 as the core implements
@@ -24,23 +22,12 @@ import org.junit.jupiter.api.Test;
  * where the kernel refuses bpf(2) for lack of privilege or support; a verifier refusal fails.
  */
 class FastPathDifferentialTest {
-    private static FastPathPrograms programs;
-
-    @BeforeAll
-    static void load() throws IOException {
-        programs = LoadedPrograms.loadOrSkip();
-    }
-
-    @AfterAll
-    static void close() {
-        if (programs != null) {
-            programs.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPrograms LOADED = new LoadedPrograms();
 
     @Test
     void rfcTestVectorsUnderTheirOwnConfigurationAndAClatTwin() throws Exception {
-        Differential d = new Differential(programs);
+        Differential d = new Differential(LOADED.programs());
         List<CoreVectors.Vector> vectors = CoreVectors.rfcVectors();
         assertTrue(vectors.size() > 100, "collected only " + vectors.size() + " RFC vectors");
         for (CoreVectors.Vector v : vectors) {
@@ -55,7 +42,7 @@ class FastPathDifferentialTest {
 
     @Test
     void fuzzSeedCorpus() throws Exception {
-        Differential d = new Differential(programs);
+        Differential d = new Differential(LOADED.programs());
         for (CoreVectors.Vector v : CoreVectors.fuzzSeeds()) {
             d.check(v.name(), v.config(), v.packet());
             for (XlatConfig twin : clatTwins(v.config(), v.packet())) {
@@ -68,7 +55,7 @@ class FastPathDifferentialTest {
 
     @Test
     void randomTcpUdpAndEchoPacketsAllPrefixLengthsBothModes() throws Exception {
-        Differential d = new Differential(programs);
+        Differential d = new Differential(LOADED.programs());
         RandomPackets gen = new RandomPackets(Long.getLong("fastpath.seed", 20261206L));
         int n = Integer.getInteger("fastpath.packets", 4000);
         for (int i = 0; i < n; i++) {
@@ -84,20 +71,20 @@ class FastPathDifferentialTest {
 
     @Test
     void withoutAConfigurationEverythingPassesAndIsCounted() throws Exception {
-        programs.unconfigure();
+        LOADED.programs().unconfigure();
         try {
-            long before = programs.counters().get(FastPathCounters.DIR_4TO6, FastPathCounters.Slot.PASS_NO_CONFIG);
+            long before = LOADED.programs().counters().get(FastPathCounters.DIR_4TO6, FastPathCounters.Slot.PASS_NO_CONFIG);
             RandomPackets gen = new RandomPackets(1);
             byte[] p;
             do {
                 p = gen.next().packet();
             } while ((p[0] & 0xF0) != 0x40);
-            TestRun k = TestRun.run(programs.tunEgressFd(), p);
+            TestRun k = TestRun.run(LOADED.programs().tunEgressFd(), p);
             assertEquals(TestRun.TC_ACT_OK, k.action());
             assertEquals(before + 1,
-                    programs.counters().get(FastPathCounters.DIR_4TO6, FastPathCounters.Slot.PASS_NO_CONFIG));
+                    LOADED.programs().counters().get(FastPathCounters.DIR_4TO6, FastPathCounters.Slot.PASS_NO_CONFIG));
         } finally {
-            programs.unconfigure();
+            LOADED.programs().unconfigure();
         }
     }
 

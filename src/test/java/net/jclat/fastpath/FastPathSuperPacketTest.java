@@ -16,9 +16,8 @@ import net.jclat.xlat.Counters;
 import net.jclat.xlat.Translator;
 import net.jclat.xlat.Verdict;
 import net.jclat.xlat.VirtioNetHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TCP super-packets (GSO/GRO) through the programs and through the core's offload path
@@ -34,19 +33,8 @@ class FastPathSuperPacketTest {
     private static final int GSO_SEGS = 164;
     private static final int GSO_SIZE = 176;
     private static final int SK_BUFF = 192;
-    private static FastPathPrograms programs;
-
-    @BeforeAll
-    static void load() throws IOException {
-        programs = LoadedPrograms.loadOrSkip();
-    }
-
-    @AfterAll
-    static void close() {
-        if (programs != null) {
-            programs.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPrograms LOADED = new LoadedPrograms();
 
     @Test
     void tcpSuperPacketsGoByOneSegmentLikeTheCore() throws IOException {
@@ -67,9 +55,9 @@ class FastPathSuperPacketTest {
             int data = p.length - l3 - 20;
             int mss = 200 + r.nextInt(data - 250);
             int segs = (data + mss - 1) / mss;
-            programs.configure(new FastPathConfig(c.config(), 7, 8, 65535, true, 14, 14));
-            programs.setIpv4Ids(0);
-            TestRun k = run(v4 ? programs.tunEgressFd() : programs.uplinkIngressFd(), p, mss, segs);
+            LOADED.programs().configure(new FastPathConfig(c.config(), 7, 8, 65535, true, 14, 14));
+            LOADED.programs().setIpv4Ids(0);
+            TestRun k = run(v4 ? LOADED.programs().tunEgressFd() : LOADED.programs().uplinkIngressFd(), p, mss, segs);
             List<byte[]> core = new ArrayList<>();
             Verdict v = core(c, p, l3, mss, core);
             String what = "mss " + mss + " in " + HexFormat.of().formatHex(p, 0, l3);
