@@ -1,27 +1,20 @@
 package net.jclat.tun;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * One queue of a TUN device: a non-blocking file descriptor whose packets move through a {@link QueueIo}
  * (Netty's JNI or the JDK's FileChannel, see {@link TunIo}). When the queue is empty the owner waits in
- * {@link #awaitReadable}, which costs a JNA call only when there is nothing to do, and which {@link #wake}
- * ends at once (an eventfd polled beside the queue), so an idle worker needs no time-out to notice a stop.
+ * {@link #awaitReadable} (Netty's epoll with Netty's I/O, else poll through JNA: {@link QueueWait}), which
+ * {@link #wake} ends at once (an eventfd beside the queue), so an idle worker needs no time-out to notice a stop.
  */
 public final class TunQueue {
     private final int fd;
     private final int index;
     private final QueueIo io;
-    /** Two struct pollfd: the queue, then the wake-up eventfd. */
-    private final Memory pollFds = new Memory(16);
-    /** The same memory as a buffer: revents is read once per wake-up, with a plain load instead of a JNA call. */
-    private final ByteBuffer pollFdsView = pollFds.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
-    private final Memory one = new Memory(8);
-    private final int wakeFd;
+    private final QueueWait waiter;
     private volatile boolean closed;
 
     TunQueue(int fd, int index, QueueIo io) throws IOException {
@@ -33,20 +26,25 @@ public final class TunQueue {
         } catch (LastErrorException e) {
             throw new IOException("cannot make TUN queue non-blocking: " + Errno.describe(e.getErrorCode()));
         }
-        try {
-            wakeFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot create the wake-up eventfd of TUN queue " + index + ": "
-                    + Errno.describe(e.getErrorCode()));
+        this.waiter = waitFor(fd, index, io);
+    }
+
+    /**
+     * Netty's epoll beside Netty's I/O, else poll. A descriptor epoll refuses (the warm-up's /dev/null: EPERM)
+     * is polled: poll takes any descriptor, and the answer is the same.
+     */
+    private static QueueWait waitFor(int fd, int index, QueueIo io) throws IOException {
+        if (io instanceof NettyQueueIo) {
+            try {
+                QueueWait epoll = EpollWait.open(fd, index);
+                if (epoll != null) {
+                    return epoll;
+                }
+            } catch (IOException e) {
+                // below: poll
+            }
         }
-        // struct pollfd: fd, events = POLLIN, revents (written by the kernel).
-        pollFds.setInt(0, fd);
-        pollFds.setShort(4, LibC.POLLIN);
-        pollFds.setShort(6, (short) 0);
-        pollFds.setInt(8, wakeFd);
-        pollFds.setShort(12, LibC.POLLIN);
-        pollFds.setShort(14, (short) 0);
-        one.setLong(0, 1);
+        return new PollWait(fd, index);
     }
 
     /** The queue's file descriptor, for device-wide ioctls. */
@@ -76,14 +74,7 @@ public final class TunQueue {
         if (closed) {
             return false;
         }
-        try {
-            return LibC.poll(pollFds, 2, timeoutMillis) > 0 && (pollFdsView.getShort(6) & LibC.POLLIN) != 0;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == 4) { // EINTR
-                return false;
-            }
-            throw new IOException("poll on TUN queue " + index + ": " + Errno.describe(e.getErrorCode()));
-        }
+        return waiter.await(timeoutMillis);
     }
 
     /**
@@ -91,11 +82,12 @@ public final class TunQueue {
      * it is meant for a stop.
      */
     public void wake() {
-        try {
-            LibC.write(wakeFd, one, 8);
-        } catch (LastErrorException ignored) {
-            // EAGAIN: the counter is already set, so the waiter wakes anyway; EBADF: closed, nobody waits
-        }
+        waiter.wake();
+    }
+
+    /** How this queue waits: "epoll" (Netty's JNI) or "poll" (JNA). */
+    public String waitKind() {
+        return waiter.kind();
     }
 
     public boolean isClosed() {
@@ -107,12 +99,8 @@ public final class TunQueue {
         synchronized (TunFdLookup.LOCK) { // a descriptor number freed here must not be reused mid-lookup
             if (!closed) {
                 closed = true;
+                waiter.close();
                 io.close();
-                try {
-                    LibC.close(wakeFd);
-                } catch (LastErrorException ignored) {
-                    // already gone: nothing more to release
-                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package net.jclat.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,24 +110,31 @@ class TunQueueNamespaceTest {
 
     /**
      * An idle worker waits without a time-out, so a stop must end its wait: {@link TunQueue#wake} does, at
-     * once, and a wait that starts after it ends at once too. A packet still ends a wait as before.
+     * once, and a wait that starts after it ends at once too. A packet still ends a wait as before. Both ways of
+     * waiting: Netty's epoll beside Netty's I/O (a Netty without the methods it reaches would fall back to
+     * poll, and fail here), poll beside the FileChannel.
      */
-    @Test
-    void aWaitWithoutTimeOutEndsWithAPacketOrAWakeUp() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TunIo.class, names = {"NETTY", "FILECHANNEL"})
+    void aWaitWithoutTimeOutEndsWithAPacketOrAWakeUp(TunIo kind) throws Exception {
         assumeTrue(Netns.available(), "needs root, iproute2 and /dev/net/tun");
         try (Netns net = new Netns()) {
             String ns = net.add("w");
             String name = "jcw" + net.suffix;
-            try (TunDevice tun = TunDevice.open(name, 1, TunIo.NETTY, false)) {
+            try (TunDevice tun = TunDevice.open(name, 1, kind, false)) {
                 Netns.run("ip", "link", "set", name, "netns", ns);
+                // No IPv6 on it: a router solicitation sent late after link-up would end an "empty" wait.
+                Netns.run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + name + ".disable_ipv6=1");
                 Netns.run("ip", "-n", ns, "addr", "add", "10.77.0.1/24", "dev", name);
                 Netns.run("ip", "-n", ns, "link", "set", name, "up");
                 TunQueue q = tun.queues().get(0);
+                assertEquals(kind == TunIo.NETTY ? "epoll" : "poll", q.waitKind());
                 ByteBuffer in = ByteBuffer.allocateDirect(65600);
                 Thread.sleep(300);
                 while (q.read(in, 0, in.capacity()) > 0) {
                     // what link-up sent (router solicitations): the queue starts empty
                 }
+                assertFalse(q.awaitReadable(50), "a time-out ends a wait with nothing to read");
                 ByteBuffer out = ByteBuffer.allocateDirect(2048);
                 byte[] request = echoRequest();
                 out.put(0, request);

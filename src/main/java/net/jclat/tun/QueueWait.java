@@ -1,0 +1,21 @@
+package net.jclat.tun;
+
+import java.io.IOException;
+
+/** How a worker waits for its TUN queue: until a packet is there, a time-out passes, or a stop wakes it. */
+interface QueueWait {
+    /**
+     * Waits up to {@code timeoutMillis} (negative: without limit); returns true when the queue may hold a
+     * packet, false on time-out or wake-up.
+     */
+    boolean await(int timeoutMillis) throws IOException;
+
+    /** Ends a wait, now or the next one, for good: meant for a stop. */
+    void wake();
+
+    /** Releases the descriptors of the wait (not the queue's). */
+    void close();
+
+    /** A short name for logs and tests: "epoll" or "poll". */
+    String kind();
+}
