@@ -26,6 +26,11 @@ public final class Worker implements Runnable, PacketSink {
     private static final int IDLE_CHORES_POLL_MILLIS = 200;
     /** {@code -Djclat.udp-coalescing=false} turns user-space UDP GRO off, to measure what it brings. */
     private static final boolean UDP_COALESCING = !"false".equals(System.getProperty("jclat.udp-coalescing"));
+    /**
+     * While sparse, one packet in this many is followed by a read that may find the queue empty, to notice that
+     * packets come faster again (the read finds the next one: the worker reads the queue empty once more).
+     */
+    private static final int SPARSE_PROBE = 8;
 
     private final TunQueue queue;
     private final boolean vnetHeader;
@@ -42,6 +47,14 @@ public final class Worker implements Runnable, PacketSink {
     /** Length of a packet already read into buf, not yet translated (a UDP batch's odd one out). */
     private int pending;
     private int reads;
+    /** Packets read since the last wait. */
+    private int burst;
+    /** The last wait brought one packet: traffic is sparse, the queue is most likely empty after a packet. */
+    private boolean sparse;
+    /** Packets handled while sparse: every {@link #SPARSE_PROBE}th is followed by a read, not a wait. */
+    private int sparseTurns;
+    /** The next turn waits before it reads. */
+    private boolean waitFirst;
     private volatile boolean running = true;
     // I/O counters, written by this worker's thread only.
     private long readErrors;
@@ -94,9 +107,14 @@ public final class Worker implements Runnable, PacketSink {
         pending = 0;
         try {
             if (n == 0) {
+                if (waitFirst) {
+                    waitFirst = false;
+                    idle();
+                }
                 n = queue.read(buf, Translator.HEADROOM, buf.capacity());
             }
             if (n == 0) {
+                sparse = burst <= 1;
                 idle();
                 return true;
             }
@@ -108,6 +126,7 @@ public final class Worker implements Runnable, PacketSink {
             pause();
             return true;
         }
+        burst++;
         if ((++reads & 63) == 0) {
             if (pin != null) {
                 pin.check(System.nanoTime());
@@ -118,12 +137,15 @@ public final class Worker implements Runnable, PacketSink {
         }
         if (!vnetHeader) {
             translator.translate(buf, Translator.HEADROOM, n, this);
+            afterPacket();
             return true;
         }
         // Header at HEADROOM, IP right after it: the header of what goes out is written in front.
         int ip = Translator.HEADROOM + TunDevice.VNET_HEADER_LENGTH;
         int len = n - TunDevice.VNET_HEADER_LENGTH;
-        if (UDP_COALESCING && coalescer.start(buf, ip, len)) {
+        // While sparse, a datagram's followers are not looked for: the read would find the queue empty (the
+        // probe notices when datagrams come closer together, and batching starts again).
+        if (UDP_COALESCING && !sparse && coalescer.start(buf, ip, len)) {
             pending = readFollowers(ip);
             len = coalescer.finish();
         }
@@ -133,8 +155,24 @@ public final class Worker implements Runnable, PacketSink {
             ByteBuffer b = buf;
             buf = next;
             next = b;
+        } else {
+            afterPacket();
         }
         return true;
+    }
+
+    /**
+     * A lone packet (ping, DNS, a game's update) is followed by a wait, not by a read that finds the queue empty:
+     * the wait (level-triggered) ends at once if another packet came meanwhile, so nothing waits longer, and a
+     * sparse packet costs the worker three system calls (wait, read, write) instead of four, as many as TAYGA's
+     * poll, read and write (docs/benchmarks.md, "The TUN path's wait").
+     */
+    private void afterPacket() {
+        if (burst > 1) {
+            sparse = false; // a probe (or a UDP batch's read) found more: read the queue empty again
+        } else if (sparse && ++sparseTurns % SPARSE_PROBE != 0) {
+            waitFirst = true;
+        }
     }
 
     /**
@@ -144,6 +182,7 @@ public final class Worker implements Runnable, PacketSink {
      * a router.
      */
     private void idle() throws IOException {
+        burst = 0;
         // ICMP fragments whose datagram never completed are dropped once their timeout passed. Only looked at
         // while some are held: a sparse worker passes here once per packet, and each call it skips is cold code
         // (and a clock read) off a ping's round trip.
@@ -181,6 +220,7 @@ public final class Worker implements Runnable, PacketSink {
             if (m == 0) {
                 return 0;
             }
+            burst++;
             if (!coalescer.append(next, ip, m - TunDevice.VNET_HEADER_LENGTH)) {
                 return m;
             }
