@@ -7,8 +7,9 @@ import com.sun.jna.Pointer;
 
 /**
  * The few libc calls the TUN device needs, by JNA direct mapping. None of them moves a packet: packets move
- * through Netty's JNI or the JDK's FileChannel. A worker polls once per wake-up, at ~1.5 µs a JNA call here
- * (docs/benchmarks.md, "The TUN path's sparse pings, continued").
+ * through Netty's JNI or the JDK's FileChannel. With the FileChannel a worker polls here once per wake-up, at
+ * ~1.5 µs a JNA call (docs/benchmarks.md, "The TUN path's sparse pings, continued"); with Netty's I/O it waits
+ * in Netty's epoll ({@link EpollWait}).
  */
 final class LibC {
     static {
