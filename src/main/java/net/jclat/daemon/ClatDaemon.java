@@ -40,7 +40,8 @@ public final class ClatDaemon {
     private RtNetlink nl;
     private InterfaceSetup setup;
     private ClatTun tun; // null until the start opens it
-    private StatusFile status;
+    /** Status file, hook, IPv6-mostly LAN. */
+    private StateOutputs outputs = StateOutputs.NONE;
     private StatusTimer timer;
     private PrefixDiscovery discovery;
     private StatusServers servers;
@@ -48,18 +49,15 @@ public final class ClatDaemon {
     private PrefixCandidates.Candidate prefix;
     /** The first prefix came and the attachments were started (they may be detached while the TUN is re-created). */
     private boolean active;
-    private boolean standby;
+    /** Native IPv4 or no PLAT: the IPv4 routes are withdrawn; looks for native IPv4 only where configured. */
+    private Ipv4Standby standby = new Ipv4Standby(false);
     private String lastError;
     private boolean stopped;
     private final StartGate gate = new StartGate();
-    private UpdateHook hook;
     private boolean startFailed;
     private SetupWatchdog watchdog;
-    /** With {@code native-ipv4 standby}: looks at the routes only after the kernel announced a change. */
-    private NativeIpv4Watch nativeIpv4;
     /** Null until the first prefix, and where the configuration needs none. */
     private UplinkSourceRoute sourceRoute;
-    private Ipv6Mostly lan = Ipv6Mostly.OFF;
 
     public ClatDaemon(RunConfig cfg) {
         this(cfg, () -> cfg);
@@ -114,14 +112,13 @@ public final class ClatDaemon {
         gate.checkpoint();
         tun.startFastPath(cfg, setup);
 
-        status = new StatusFile(cfg.statusFile());
         timer = new StatusTimer();
         if (cfg.nativeIpv4Standby()) {
-            nativeIpv4 = new NativeIpv4Watch();
+            standby = new Ipv4Standby(true);
             checkNativeIpv4(); // before the first prefix, so a dual-stack uplink never gets our route
         }
-        hook = cfg.hook() == null ? null : new UpdateHook(cfg.hook());
-        lan = Ipv6Mostly.start(cfg);
+        outputs = StateOutputs.of(cfg);
+        outputs.startLan(cfg);
         watchdog = new SetupWatchdog(nl);
         timer.everyTenSeconds("zero-checksum UDP events", new ZeroChecksumUdpEvents(tun::datapath)::check);
         gate.checkpoint();
@@ -197,39 +194,25 @@ public final class ClatDaemon {
         return XlatSettings.of(cfg, pref64, setup.clatIpv6(), setup.ipv4Mtu(), setup.tunMtu());
     }
 
-    /**
-     * The IPv4 routes into the TUN exist exactly while there is a prefix and no native IPv4: without a PLAT
-     * they would only black-hole, and next to native IPv4 the CLAT stands by (RFC 6877 §6.1).
-     */
+    /** See {@link Ipv4Standby}. */
     private boolean wantIpv4Routes() {
-        return prefix != null && active && !standby && !platDown();
-    }
-
-    /**
-     * {@code plat-down-routes withdraw} and no PLAT answers: the routes go, so that another uplink's CLAT
-     * (a route with a higher metric) carries the LAN's IPv4 until a PLAT answers again.
-     */
-    private boolean platDown() {
-        return cfg.discovery().withdrawWhenPlatDown() && discovery != null && discovery.allPlatsFailing();
+        return standby.wantRoutes(prefix != null && active, cfg, discovery);
     }
 
     /** Native IPv4 is an IPv4 default route on the uplink in the main table that jclat did not add. */
     private void checkNativeIpv4() {
-        NativeIpv4Watch watch;
+        Ipv4Standby s;
         synchronized (this) {
-            watch = stopped ? null : nativeIpv4;
+            s = stopped ? null : standby;
         }
-        Boolean found = watch == null ? null : watch.look(setup);
+        Boolean found = s == null ? null : s.look(setup); // netlink, outside the lock
         if (found == null) {
             return;
         }
         synchronized (this) {
-            if (stopped || found == standby) {
+            if (stopped || !standby.nativeIpv4Found(found, cfg)) {
                 return;
             }
-            standby = found;
-            Log.info(found ? "native IPv4 default route on {}: standing by, IPv4 routes into {} withdrawn"
-                    : "native IPv4 default route on {} gone: translating again on {}", cfg.uplink(), cfg.tun());
             try {
                 setup.applyIpv4Routes(wantIpv4Routes());
             } catch (IOException e) {
@@ -244,7 +227,7 @@ public final class ClatDaemon {
      * then the status file, which so shows what they did. One failing never stops the others.
      */
     private void everySecond() {
-        if (nativeIpv4 != null) {
+        if (standby.watchesNativeIpv4()) {
             StatusTimer.guarded("native-IPv4 check", this::checkNativeIpv4);
         }
         StatusTimer.guarded("setup watchdog", this::checkSetup);
@@ -315,7 +298,8 @@ public final class ClatDaemon {
     /** The state now, for the status, the metrics and the hook. */
     private synchronized StatusSnapshot snapshot() {
         return StatusSnapshot.of(cfg, state(), lastError, discovery == null ? null : discovery.status(), active,
-                prefix, standby, xlat, setup, tun, (System.nanoTime() - startedNanos) / 1_000_000_000L, lan);
+                prefix, standby.nativeIpv4(), xlat, setup, tun, (System.nanoTime() - startedNanos) / 1_000_000_000L,
+                outputs.lan());
     }
 
     /**
@@ -326,8 +310,10 @@ public final class ClatDaemon {
         gate.stop();
         PrefixDiscovery d;
         StatusServers c;
+        StateOutputs o;
         synchronized (this) {
             stopped = true;
+            o = outputs;
             d = discovery;
             discovery = null;
             c = servers;
@@ -339,7 +325,7 @@ public final class ClatDaemon {
         if (c != null) {
             c.close();
         }
-        lan.close(); // PREF64 at lifetime 0 and option 108 off while the CLAT still translates
+        o.closeLan(); // PREF64 at lifetime 0 and option 108 off while the CLAT still translates
         synchronized (this) {
             if (timer != null) {
                 timer.close();
@@ -348,9 +334,7 @@ public final class ClatDaemon {
             if (watchdog != null) {
                 watchdog.close(); // no round runs: they hold this lock
             }
-            if (nativeIpv4 != null) {
-                nativeIpv4.close();
-            }
+            standby.close();
             if (tun != null) {
                 tun.detach();
             }
@@ -365,23 +349,18 @@ public final class ClatDaemon {
             if (tun != null) {
                 tun.close(); // the device and its routes go with the last queue
             }
-            if (status != null) {
-                status.delete();
-            }
+            o.deleteFile();
             if (nl != null) {
                 nl.close();
                 nl = null;
             }
         }
-        UpdateHook h;
         Map<String, String> last;
         synchronized (this) {
-            h = hook;
-            hook = null;
-            last = h == null ? null : HookEnvironment.of(snapshot(), startFailed ? "error" : "stopped");
+            last = o.hasHook() ? HookEnvironment.of(snapshot(), startFailed ? "error" : "stopped") : null;
         }
-        if (h != null) {
-            h.finish(last); // after the teardown, so whoever follows sees a clean device
+        if (last != null) {
+            o.finishHook(last); // after the teardown, so whoever follows sees a clean device
         }
     }
 
@@ -397,23 +376,14 @@ public final class ClatDaemon {
         if (prefix == null) {
             return "waiting for PLAT";
         }
-        if (standby) {
-            return "standby: native IPv4";
-        }
-        return platDown() ? "standby: no PLAT answers" : "running";
+        return standby.state(cfg, discovery);
     }
 
     private void writeStatus() {
-        try {
-            synchronized (this) { // so a write in progress cannot bring the file back after stop deleted it
-                if (stopped) {
-                    return;
-                }
-                StatusSnapshot s = snapshot();
-                status.write(s.fields(), s.counters());
+        synchronized (this) { // so a write in progress cannot bring the file back after stop deleted it
+            if (!stopped) {
+                outputs.write(this::snapshot);
             }
-        } catch (IOException | RuntimeException e) {
-            Log.warn("cannot write status file {}: {}", cfg.statusFile(), e.getMessage());
         }
         notifyHook(); // catches any change not announced where it happened
     }
@@ -421,10 +391,7 @@ public final class ClatDaemon {
     /** Hands the current state to the IPv6-mostly LAN and the hook, if any; never waits (see {@link UpdateHook}). */
     private synchronized void notifyHook() {
         if (!stopped) {
-            lan.follow(state(), discovery == null ? null : discovery.status());
-        }
-        if (hook != null && !stopped) {
-            hook.offer(HookEnvironment.of(snapshot(), null));
+            outputs.tell(state(), discovery == null ? null : discovery.status(), this::snapshot);
         }
     }
 }

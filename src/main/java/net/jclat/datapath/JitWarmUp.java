@@ -123,7 +123,11 @@ public final class JitWarmUp implements Runnable {
 
     /** Runs the traffic through a fresh translator with this configuration; returns its counters. */
     Counters exercise(XlatConfig config, int source, int server) {
-        Translator t = new Translator(config, new Counters());
+        return exercise(new Translator(config, new Counters()), source, server);
+    }
+
+    /** The same through a given translator (a test's, switched to a new configuration as a worker's is). */
+    Counters exercise(Translator t, int source, int server) {
         ByteBuffer in = ByteBuffer.allocateDirect(Translator.HEADROOM + 2048);
         ByteBuffer back = ByteBuffer.allocateDirect(Translator.HEADROOM + 2048);
         int[] outLen = new int[1];

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -20,7 +21,9 @@ import net.jclat.log.Log;
  * prefix DNS is retried with capped exponential back-off and one log line per change of state.
  *
  * <p>Threads: one for DNS and the one-second expiry tick, one for PLAT probes, the RA listener's own. All
- * state is guarded by this object's lock; the listener is called under it, so changes arrive in order.
+ * state is guarded by this object's lock; the listener is called under it, so changes arrive in order. The tick
+ * runs only while a known prefix can expire (one from an RA or DNS): a static prefix's status is computed once,
+ * not every second (issue 15: an idle router's cores).
  */
 public final class PrefixDiscovery implements AutoCloseable {
     private static final long SECOND = 1_000_000_000L;
@@ -52,6 +55,8 @@ public final class PrefixDiscovery implements AutoCloseable {
     private final ScheduledExecutorService dnsAndTick;
     private final ScheduledExecutorService prober;
     private volatile RaListener ra;
+    /** The one-second expiry tick while a known prefix can expire, else null. */
+    private ScheduledFuture<?> ticking;
     private PrefixCandidates.Candidate active;
     private String dnsState = "off";
     private String raState = "off";
@@ -100,7 +105,6 @@ public final class PrefixDiscovery implements AutoCloseable {
             if (candidates.uses(PrefixSource.DNS) && settings.dns() != null) {
                 dnsAndTick.execute(this::queryDns);
             }
-            dnsAndTick.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
             if (settings.probe() != null) {
                 prober.scheduleWithFixedDelay(this::probeAll, 0, settings.probeIntervalMillis(), TimeUnit.MILLISECONDS);
             }
@@ -162,7 +166,7 @@ public final class PrefixDiscovery implements AutoCloseable {
         }
     }
 
-    private void onRouterAdvertisement(RaEvent e) {
+    void onRouterAdvertisement(RaEvent e) { // package-private: a test hands an RA over directly
         synchronized (this) {
             long now = System.nanoTime();
             candidates.updateFromRouter(e.router(), e.prefixes(), now);
@@ -218,6 +222,7 @@ public final class PrefixDiscovery implements AutoCloseable {
             list.add(view(c, now, c == chosen));
         }
         status = new Status(chosen == null ? null : view(chosen, now, true), List.copyOf(list), dnsState, raState);
+        tickWhileSomethingExpires();
         if (!Objects.equals(before, after) && !closed) {
             if (after == null) {
                 Log.warn("no NAT64 prefix any more: waiting for a PLAT (DNS: {}; RA: {})", dnsState, raState);
@@ -229,6 +234,21 @@ public final class PrefixDiscovery implements AutoCloseable {
         } else if (failingBefore != allPlatsFailing && !closed) {
             Log.info(allPlatsFailing ? "no PLAT answers its probes" : "a PLAT answers its probes again");
             listener.accept(chosen); // same prefix; the daemon may withdraw or restore its routes
+        }
+    }
+
+    /** Starts or stops the tick: it counts lifetimes down in the status and drops what expired. Caller holds the lock. */
+    private void tickWhileSomethingExpires() {
+        boolean expiring = candidates.nextExpiry() != PrefixCandidates.NEVER;
+        if (expiring && ticking == null && !closed) {
+            try {
+                ticking = dnsAndTick.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile
+            }
+        } else if (!expiring && ticking != null) {
+            ticking.cancel(false);
+            ticking = null;
         }
     }
 

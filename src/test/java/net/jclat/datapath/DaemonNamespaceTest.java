@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.jclat.testsupport.ByteExactDownload;
 import net.jclat.testsupport.CpeLab;
 import net.jclat.testsupport.Netns;
 import org.junit.jupiter.api.AfterEach;
@@ -145,29 +146,9 @@ class DaemonNamespaceTest {
     @ValueSource(strings = {"on", "off"})
     void tenMebibyteHttpDownloadArrivesByteExact(String offload) throws Exception {
         startDaemon("--mode", "nat44", "--clat-v6", "2001:db8:100::c", "--offload", offload);
-        Path dir = Files.createTempDirectory("jclat-http");
-        byte[] data = new byte[10 * 1024 * 1024];
-        new java.util.Random(7).nextBytes(data);
-        Files.write(dir.resolve("blob"), data);
-        String expected = java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(data));
-        String server = "import http.server,socket,functools\n"
-                + "class S(http.server.ThreadingHTTPServer):\n"
-                + "    address_family=socket.AF_INET6\n"
-                + "h=functools.partial(http.server.SimpleHTTPRequestHandler,directory='" + dir + "')\n"
-                + "S(('" + SERVER6 + "',8080),h).serve_forever()\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", srv, "python3", "-c", server)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
+        try (ByteExactDownload download = ByteExactDownload.serve(srv, SERVER6, 7)) {
             warmUp();
-            String client = "import urllib.request,hashlib,time\n"
-                    + "for i in range(20):\n"
-                    + "    try:\n"
-                    + "        d=urllib.request.urlopen('http://198.51.100.10:8080/blob',timeout=20).read(); break\n"
-                    + "    except OSError: time.sleep(0.25)\n"
-                    + "print(len(d), hashlib.sha256(d).hexdigest())\n";
-            Netns.Result r = Netns.in(lan, 60, "python3", "-c", client);
-            assertEquals(data.length + " " + expected, r.output().strip(), r.output() + log());
+            download.assertArrivesByteExact(lan, "198.51.100.10", this::log);
             if (offload.equals("on")) {
                 // The download came through as 64 KiB super-packets translated whole (status file, each second).
                 labNet.awaitStatus("\"offloads\":\"csum tso4 tso6", 3);
@@ -177,10 +158,6 @@ class DaemonNamespaceTest {
                 }
                 assertTrue(gsoTranslatedWhole() > 0, labNet.statusJson());
             }
-        } finally {
-            p.destroyForcibly();
-            Files.delete(dir.resolve("blob"));
-            Files.delete(dir);
         }
     }
 

@@ -21,6 +21,7 @@ import net.jclat.fastpath.FastPathPrograms;
 import net.jclat.fastpath.TcxLink;
 import net.jclat.netlink.RtNetlink;
 import net.jclat.netlink.TcBpfFilters;
+import net.jclat.testsupport.ByteExactDownload;
 import net.jclat.testsupport.CpeLab;
 import net.jclat.testsupport.Netns;
 import net.jclat.testsupport.OwnThread;
@@ -128,32 +129,11 @@ class FastPathDaemonNamespaceTest {
         awaitAtLeast("packets_4to6", 2);
         awaitAtLeast("packets_6to4", 2);
 
-        byte[] data = new byte[10 * 1024 * 1024];
-        new java.util.Random(11).nextBytes(data);
-        Files.write(dir.resolve("blob"), data);
-        String expected = java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(data));
-        String server = "import http.server,socket,functools\n"
-                + "class S(http.server.ThreadingHTTPServer):\n"
-                + "    address_family=socket.AF_INET6\n"
-                + "h=functools.partial(http.server.SimpleHTTPRequestHandler,directory='" + dir + "')\n"
-                + "S(('" + SERVER6 + "',8080),h).serve_forever()\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", lab.srv, "python3", "-c", server)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            String client = "import urllib.request,hashlib,time\n"
-                    + "for i in range(20):\n"
-                    + "    try:\n"
-                    + "        d=urllib.request.urlopen('http://198.51.100.10:8080/blob',timeout=20).read(); break\n"
-                    + "    except OSError: time.sleep(0.25)\n"
-                    + "print(len(d), hashlib.sha256(d).hexdigest())\n";
-            Netns.Result r = Netns.in(lab.lan, 60, "python3", "-c", client);
-            assertEquals(data.length + " " + expected, r.output().strip(), r.output() + lab.log());
-        } finally {
-            p.destroyForcibly();
+        try (ByteExactDownload download = ByteExactDownload.serve(lab.srv, SERVER6, 11)) {
+            download.assertArrivesByteExact(lab.lan, "198.51.100.10", lab::log);
         }
         // At least the 10 MiB in full-size segments went through the kernel, not the workers.
-        awaitAtLeast("packets_6to4", data.length / 1500);
+        awaitAtLeast("packets_6to4", ByteExactDownload.SIZE / 1500);
 
         // TTL 2 would reach 0 in translation: the kernel leaves it to the TUN path, whose core answers
         // Time Exceeded (RFC 7915 §4.1). TTL 3 expires at the provider: its ICMPv6 error, which the kernel does
