@@ -1,7 +1,6 @@
 package net.jclat.daemon;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,8 +93,17 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
         f.put("tun_recreated", tunRecreated);
         f.put("offloads", offloads);
         f.put("cpu_steering", pins.isEmpty() ? "flow" : "cpu");
-        f.put("worker_cpus", pins.stream().map(CpuAffinity::format).toList());
-        f.put("worker_packets", Arrays.stream(workerPackets).boxed().toList());
+        // Loops, not streams: this runs once a second, interpreted (no JIT threshold is reached; issue 15).
+        List<String> cpus = new ArrayList<>(pins.size());
+        for (BitSet p : pins) {
+            cpus.add(CpuAffinity.format(p));
+        }
+        f.put("worker_cpus", cpus);
+        List<Long> packets = new ArrayList<>(workerPackets.length);
+        for (long n : workerPackets) {
+            packets.add(n);
+        }
+        f.put("worker_packets", packets);
         f.put("workers_released", workersReleased);
         f.put("uptime_seconds", uptimeSeconds);
         f.put("fast_path", fastPath.fields());
