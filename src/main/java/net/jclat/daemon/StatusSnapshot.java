@@ -44,6 +44,7 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
         boolean up = setup != null;
         TunDevice device = tun == null ? null : tun.device();
         WorkerPool workers = tun == null ? new WorkerPool() : tun.workers();
+        FastPathStatus fast = tun == null ? FastPathStatus.OFF : tun.fastPathStatus(); // reads the kernel's maps
         return new StatusSnapshot(cfg, state, lastError, d != null ? d : new PrefixDiscovery.Status(null, List.of(), "", ""),
                 active, prefix, standby, xlat, up ? setup.clatIpv6() : null, up ? setup.tunIndex() : 0,
                 up ? setup.tunMtu() : 0, up ? setup.ipv4Mtu() : 0, up && setup.ipv4RoutesUp(),
@@ -51,8 +52,7 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
                 device == null ? "" : device.io().label(),
                 device == null ? "" : TunDevice.describeOffloads(device.offloads()), tun == null ? List.of() : tun.pins(),
                 workers.restarts(), workers.workerPackets(), workers.workersReleased(), tun == null ? 0 : tun.recreated(),
-                uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters(),
-                tun == null ? FastPathStatus.OFF : tun.fastPathStatus(), lan.fields());
+                uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters(fast), fast, lan.fields());
     }
 
     /** Everything the status shows except the counters. */
