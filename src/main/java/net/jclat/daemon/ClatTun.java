@@ -6,7 +6,6 @@ import java.util.List;
 import net.jclat.config.RunConfig;
 import net.jclat.datapath.Datapath;
 import net.jclat.tun.TunDevice;
-import net.jclat.xlat.Counters;
 import net.jclat.xlat.XlatConfig;
 
 /**
@@ -107,14 +106,16 @@ final class ClatTun {
         return workers.datapath();
     }
 
-    /** Every attachment's counters summed. */
-    long[] counters() {
-        long[] sum = new long[Counters.SIZE];
-        for (TunAttachment a : attachments) {
-            long[] c = a.counters();
-            for (int i = 0; i < c.length; i++) {
-                sum[i] += c[i];
-            }
+    /**
+     * Packets and drops over both paths: the Java datapath's, and the kernel's from {@code fast} (a reading
+     * {@link #fastPathStatus} took), so one status costs one read of the fast path's maps, not two (issue 15),
+     * and its totals and its {@code fast_path} figures agree.
+     */
+    long[] counters(FastPathStatus fast) {
+        long[] sum = workers.counters();
+        long[] k = FastPathAttachment.counters(fast.counters());
+        for (int i = 0; i < k.length; i++) {
+            sum[i] += k[i];
         }
         return sum;
     }

@@ -252,7 +252,11 @@ final class FastPathAttachment implements TunAttachment {
      */
     @Override
     public long[] counters() {
-        FastPathCounters k = new FastPathCounters(kernelCounters());
+        return counters(new FastPathCounters(kernelCounters()));
+    }
+
+    /** {@link #counters()} from a reading already taken ({@link #status()}'s): the status reads the kernel once. */
+    static long[] counters(FastPathCounters k) {
         long[] c = new long[Counters.SIZE];
         long p64 = k.get(FastPathCounters.DIR_6TO4, FastPathCounters.Slot.PACKETS);
         long b64 = k.get(FastPathCounters.DIR_6TO4, FastPathCounters.Slot.BYTES);

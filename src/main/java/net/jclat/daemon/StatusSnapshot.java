@@ -1,7 +1,6 @@
 package net.jclat.daemon;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +44,7 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
         boolean up = setup != null;
         TunDevice device = tun == null ? null : tun.device();
         WorkerPool workers = tun == null ? new WorkerPool() : tun.workers();
+        FastPathStatus fast = tun == null ? FastPathStatus.OFF : tun.fastPathStatus(); // reads the kernel's maps
         return new StatusSnapshot(cfg, state, lastError, d != null ? d : new PrefixDiscovery.Status(null, List.of(), "", ""),
                 active, prefix, standby, xlat, up ? setup.clatIpv6() : null, up ? setup.tunIndex() : 0,
                 up ? setup.tunMtu() : 0, up ? setup.ipv4Mtu() : 0, up && setup.ipv4RoutesUp(),
@@ -52,8 +52,7 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
                 device == null ? "" : device.io().label(),
                 device == null ? "" : TunDevice.describeOffloads(device.offloads()), tun == null ? List.of() : tun.pins(),
                 workers.restarts(), workers.workerPackets(), workers.workersReleased(), tun == null ? 0 : tun.recreated(),
-                uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters(),
-                tun == null ? FastPathStatus.OFF : tun.fastPathStatus(), lan.fields());
+                uptimeSeconds, tun == null ? new long[Counters.SIZE] : tun.counters(fast), fast, lan.fields());
     }
 
     /** Everything the status shows except the counters. */
@@ -94,8 +93,17 @@ record StatusSnapshot(RunConfig cfg, String state, String lastError, PrefixDisco
         f.put("tun_recreated", tunRecreated);
         f.put("offloads", offloads);
         f.put("cpu_steering", pins.isEmpty() ? "flow" : "cpu");
-        f.put("worker_cpus", pins.stream().map(CpuAffinity::format).toList());
-        f.put("worker_packets", Arrays.stream(workerPackets).boxed().toList());
+        // Loops, not streams: this runs once a second, interpreted (no JIT threshold is reached; issue 15).
+        List<String> cpus = new ArrayList<>(pins.size());
+        for (BitSet p : pins) {
+            cpus.add(CpuAffinity.format(p));
+        }
+        f.put("worker_cpus", cpus);
+        List<Long> packets = new ArrayList<>(workerPackets.length);
+        for (long n : workerPackets) {
+            packets.add(n);
+        }
+        f.put("worker_packets", packets);
         f.put("workers_released", workersReleased);
         f.put("uptime_seconds", uptimeSeconds);
         f.put("fast_path", fastPath.fields());

@@ -58,10 +58,12 @@ class LauncherJitFlagsTest {
 
     /**
      * C1 only, at ten times its thresholds but for the datapath: the periodic work was compiled over minutes
-     * (docs/benchmarks.md, "A static archive and fewer C1 compilations").
+     * (docs/benchmarks.md, "A static archive and fewer C1 compilations"); the daemon's once-a-second status
+     * round after ~20 calls (docs/benchmarks.md, "Idle cost: the status round").
      */
     private static final String C1 = "CompileThresholdScaling=10.000000, TieredCompilation=true, TieredStopAtLevel=1, "
-            + "net.jclat.xlat.* x0.1, net.jclat.datapath.* x0.1, net.jclat.tun.* x0.1, io.netty.channel.unix.FileDescriptor x0.1";
+            + "net.jclat.xlat.* x0.1, net.jclat.datapath.* x0.1, net.jclat.tun.* x0.1, io.netty.channel.unix.FileDescriptor x0.1, "
+            + "net.jclat.daemon.* x0.01";
 
     @Test
     void c1OnlyByDefaultAndForTheOtherCommands() throws Exception {
@@ -72,12 +74,13 @@ class LauncherJitFlagsTest {
 
     /**
      * C2 only, and the worker loop with its I/O wrappers compiled after a twentieth of C2's ~10 000 calls: at
-     * one ping per 50 ms they stayed interpreted for minutes (docs/benchmarks.md, "Sparse traffic").
+     * one ping per 50 ms they stayed interpreted for minutes (docs/benchmarks.md, "Sparse traffic"); the
+     * status round after ~20 calls (C2's decaying counters never reached more for once-a-second code).
      */
     private static final String C2 = "CompileThresholdScaling=1.000000, TieredCompilation=false, TieredStopAtLevel=4, "
             + "net.jclat.datapath.Worker x0.05, net.jclat.datapath.ElasticAffinity x0.05, net.jclat.tun.* x0.05, "
             + "io.netty.channel.unix.FileDescriptor x0.05, io.netty.channel.unix.Errors x0.05, "
-            + "net.jclat.xlat.UdpCoalescer x0.05";
+            + "net.jclat.xlat.UdpCoalescer x0.05, net.jclat.daemon.* x0.002";
 
     @Test
     void c2OnlyWhenRunHasNoFastPath() throws Exception {
