@@ -246,16 +246,11 @@ final class FastPathAttachment implements TunAttachment {
     }
 
     /**
-     * What the kernel translated, in {@link Counters}' layout, so the totals cover both paths. Exact: the
+     * What the kernel translated, from a reading {@link #status()} took (the status reads the kernel once), in
+     * {@link Counters}' layout, so the totals cover both paths. Exact: the
      * programs take no IPv4 options and no IPv6 extension headers, so each packet's IPv6 header is 20 bytes
      * longer than its IPv4 one. A super-packet counts as its segments here (the TUN path counts it once).
      */
-    @Override
-    public long[] counters() {
-        return counters(new FastPathCounters(kernelCounters()));
-    }
-
-    /** {@link #counters()} from a reading already taken ({@link #status()}'s): the status reads the kernel once. */
     static long[] counters(FastPathCounters k) {
         long[] c = new long[Counters.SIZE];
         long p64 = k.get(FastPathCounters.DIR_6TO4, FastPathCounters.Slot.PACKETS);

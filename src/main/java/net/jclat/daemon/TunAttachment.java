@@ -16,9 +16,6 @@ interface TunAttachment {
     /** Switches to {@code xlat} without a gap; counters carry on. */
     void reconfigure(XlatConfig xlat) throws IOException;
 
-    /** Stops using the TUN; safe when not attached. What was counted so far stays in {@link #counters}. */
+    /** Stops using the TUN; safe when not attached. What was counted so far is kept for the status. */
     void detach();
-
-    /** Packets and drops in {@link net.jclat.xlat.Counters} layout, summed over every attachment so far. */
-    long[] counters();
 }

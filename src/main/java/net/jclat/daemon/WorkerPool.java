@@ -48,8 +48,8 @@ final class WorkerPool implements TunAttachment {
         datapath = null;
     }
 
-    @Override
-    public long[] counters() {
+    /** Packets and drops in {@link Counters}' layout, over every datapath this pool ran. */
+    long[] counters() {
         long[] c = datapath == null ? new long[Counters.SIZE] : datapath.counters();
         for (int i = 0; i < c.length; i++) {
             c[i] += retiredCounters[i];
