@@ -119,9 +119,9 @@ final class ElasticAffinity {
         // A busy worker (no waits) shows its demand as work; a sparse one has none to show (SPARSE_WAITS). The
         // delay's next reading then starts afresh: what accumulated meanwhile belongs to no one window.
         long delay = waits <= SPARSE_WAITS && waits > 0 ? -1 : runDelay();
-        long delayed = delay < 0 || lastRunDelay < 0 ? 0 : Math.max(0, delay - lastRunDelay);
+        long delayed = delay < 0 || lastRunDelay < 0 ? 0 : atLeastZero(delay - lastRunDelay);
         lastRunDelay = delay;
-        long demand = (Math.max(0, window - waited) + delayed) * 1024 / window;
+        long demand = (atLeastZero(window - waited) + delayed) * 1024 / window;
         windowStart = now;
         waited = 0;
         waits = 0;
@@ -135,6 +135,14 @@ final class ElasticAffinity {
             idleWait = -1;
             apply(pinned);
         }
+    }
+
+    /**
+     * max(0, x) without a branch. Math.max(long, long) is a branch in bytecode whose profile every caller in the
+     * JVM shares: one-sided when the worker's loop was compiled, its other side was an uncommon trap there.
+     */
+    private static long atLeastZero(long x) {
+        return x & ~(x >> 63);
     }
 
     boolean released() {

@@ -206,9 +206,9 @@ public final class JitWarmUp implements Runnable {
      * under load was an uncommon trap that threw {@code Worker.idle} back to the interpreter for ~13 s
      * (docs/benchmarks.md, "A worker's first release under load"). The instance is a real one (this thread's
      * schedstat, real sched_setaffinity), so every call site sees the classes and paths a worker's does: pinned
-     * to the CPU of this thread's first, released to all of them; this thread's CPUs are put back at the end.
+     * to the first of this thread's CPUs, released to all of them; this thread's CPUs are put back at the end.
      *
-     * @param cycles rounds of five windows and a check inside one, two changes of pin each
+     * @param cycles rounds of six windows and a check inside one, two changes of pin each
      */
     static void exerciseAffinity(int cycles) {
         BitSet mine;
@@ -222,11 +222,16 @@ public final class JitWarmUp implements Runnable {
         one.set(mine.nextSetBit(0));
         long w = ElasticAffinity.WINDOW_NANOS;
         ElasticAffinity a = new ElasticAffinity(-1, one, mine, 0);
+        // A worker whose queue has every CPU (one queue, or -Djclat.elastic-pinning=false): busy, it stays.
+        ElasticAffinity whole = new ElasticAffinity(-1, mine, mine, 0);
         try {
+            whole.pin(); // this thread's CPUs as they are
             a.pin();
             long now = 0;
             for (int c = 0; c < cycles; c++) {
-                a.check(now += w / 2); // inside a window: nothing to decide
+                for (int i = 0; i < 50; i++) {
+                    a.check(now += w / 64); // inside a window: nothing to decide (cheap: counts up to a profile)
+                }
                 a.check(now += w); // busy, no wait (the run delay read, the last one too): released
                 for (int i = 0; i < 4; i++) {
                     a.waited(w / 8);
@@ -241,9 +246,11 @@ public final class JitWarmUp implements Runnable {
                     a.waited(w / 4 - 1);
                 }
                 a.check(now += w); // idle with waits: read, the last one was a sparse window's; stays pinned
+                whole.check(now); // busy, with nowhere else to go
             }
         } finally {
             a.close();
+            whole.close();
             try {
                 CpuAffinity.pinCurrentThread(mine);
             } catch (IOException e) {

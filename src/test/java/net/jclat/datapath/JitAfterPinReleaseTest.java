@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loop ran interpreted for ~13 s until compiled again (docs/benchmarks.md, "A worker's first release under
  * load"). {@link JitWarmUp#exerciseAffinity} takes every branch first.
  *
- * <p>A child JVM with the launcher's C2 settings for {@code fast-path off} (and with C2's plain thresholds, as
- * {@code JCLAT_JAVA_OPTS=-XX:-TieredCompilation} runs the datapath), synchronous compilation ({@code -Xbatch})
+ * <p>A child JVM with the launcher's C2 settings for {@code fast-path off} (and with C2's plain thresholds, where
+ * the warm-up needs most rounds before a profile is kept), synchronous compilation ({@code -Xbatch})
  * so that the outcome does not depend on the machine's load: the warm-up on a thread of its own as
  * {@link Datapath} runs it (or not: the control, which must trap), then a worker thread with a real
  * {@link ElasticAffinity} (its own schedstat, real sched_setaffinity) driven by a made-up clock through the calls
@@ -56,7 +56,7 @@ class JitAfterPinReleaseTest {
 
     @Test
     void withC2sPlainThresholdsToo() throws Exception {
-        assertEquals(List.of(), trapsOfTheWorker(true, "1"), "uncommon traps on the worker thread");
+        assertEquals(List.of(), trapsOfTheWorker(true, "1.0"), "uncommon traps on the worker thread");
     }
 
     @Test
@@ -83,6 +83,11 @@ class JitAfterPinReleaseTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not exit");
         assertEquals(0, p.exitValue(), out);
+        if (warm) {
+            Matcher cpus = Pattern.compile("warm-up thread's CPUs (\\{.*?\\}) (\\{.*?\\})").matcher(out);
+            assertTrue(cpus.find(), out);
+            assertEquals(cpus.group(1), cpus.group(2), "the warm-up thread's CPUs are put back");
+        }
         Matcher m = TID.matcher(out);
         assertTrue(m.find(), out);
         // Pinned, released, pinned again, released again: the transitions happened, for real.
@@ -151,7 +156,15 @@ class JitAfterPinReleaseTest {
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("warm")) {
-            Thread warmUp = new Thread(() -> JitWarmUp.exerciseAffinity(Datapath.AFFINITY_WARM_UP_CYCLES));
+            Thread warmUp = new Thread(() -> {
+                try {
+                    BitSet before = CpuAffinity.ofCurrentThread();
+                    JitWarmUp.exerciseAffinity(Datapath.AFFINITY_WARM_UP_CYCLES);
+                    System.out.println("warm-up thread's CPUs " + before + " " + CpuAffinity.ofCurrentThread());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             warmUp.start(); // a thread of its own, as Datapath runs the warm-up
             warmUp.join();
         }
