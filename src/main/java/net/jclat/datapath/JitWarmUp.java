@@ -208,7 +208,7 @@ public final class JitWarmUp implements Runnable {
      * schedstat, real sched_setaffinity), so every call site sees the classes and paths a worker's does: pinned
      * to the first of this thread's CPUs, released to all of them; this thread's CPUs are put back at the end.
      *
-     * @param cycles rounds of six windows and a check inside one, two changes of pin each
+     * @param cycles rounds of 50 checks inside a window and six at a window's end, two changes of pin each
      */
     static void exerciseAffinity(int cycles) {
         BitSet mine;
