@@ -26,12 +26,19 @@ public final class Datapath implements AutoCloseable {
      * releases them), to measure what releasing brings.
      */
     private static final boolean ELASTIC_PINNING = !"false".equals(System.getProperty("jclat.elastic-pinning"));
+    /**
+     * Rounds of {@link JitWarmUp#exerciseAffinity}: 11 200 checks, 1 200 of them at a window's end, ~15 ms of CPU
+     * on this project's VM. With C2's plain thresholds 40 were enough ({@code JitAfterPinReleaseTest}).
+     */
+    static final int AFFINITY_WARM_UP_CYCLES = 200;
     /** Each worker's own ICMP reassembly bounds (docs/security.md says what they cost and what a flood does). */
     static final ReassemblyLimits REASSEMBLY = ReassemblyLimits.DEFAULT;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
     private final boolean vnetHeader;
+    /** The workers are pinned to their queues' CPUs ({@link ElasticAffinity}). */
+    private final boolean steered;
     private final TunDevice tun;
     private XlatConfig config;
     private volatile boolean closed;
@@ -45,6 +52,7 @@ public final class Datapath implements AutoCloseable {
         this.config = config;
         this.tun = tun;
         this.vnetHeader = tun.vnetHeader();
+        this.steered = !pins.isEmpty();
         BitSet anywhere = ELASTIC_PINNING ? union(pins) : null; // the queues' CPUs are all the process may use
         for (TunQueue q : tun.queues()) {
             Worker w = new Worker(q, config, tun.vnetHeader(), REASSEMBLY);
@@ -94,16 +102,16 @@ public final class Datapath implements AutoCloseable {
         synchronized (threads) {
             threads.forEach(Thread::start);
         }
-        warmUp(config);
+        warmUp(config, steered);
     }
 
     /**
      * Compiles the translation code for this configuration, beside the workers, at nice 19: on a busy CPU it
      * must not delay a worker's wake-up (measured: single pings stalled 20-60 ms in the first seconds while
      * it ran at the workers' priority; Java's Thread.setPriority does nothing on Linux). It then runs mostly
-     * on idle time.
+     * on idle time. The CPU pin's decisions do not depend on the configuration: warmed up at start only.
      */
-    private void warmUp(XlatConfig running) {
+    private void warmUp(XlatConfig running, boolean affinity) {
         if (JIT_WARM_UP_ROUNDS <= 0) {
             return;
         }
@@ -118,6 +126,9 @@ public final class Datapath implements AutoCloseable {
                 Log.debug("JIT warm-up runs at normal priority: {}", e.getMessage());
             }
             try {
+                if (affinity) {
+                    JitWarmUp.exerciseAffinity(AFFINITY_WARM_UP_CYCLES); // first: it takes milliseconds
+                }
                 work.run();
             } finally {
                 if (discard != null) {
@@ -135,7 +146,7 @@ public final class Datapath implements AutoCloseable {
         // A new prefix (length, the Well-Known one) or mode can take branches the compiled code never saw.
         if (!config.equals(this.config)) {
             this.config = config;
-            warmUp(config);
+            warmUp(config, false);
         }
     }
 

@@ -25,6 +25,8 @@ final class ElasticAffinity {
     static final int RELEASE_ABOVE = 512;
     /** Demand (of 1024) below which a released worker is pinned again. */
     static final int PIN_BELOW = 64;
+    /** How often a released worker with an empty queue looks again whether the load is gone. */
+    static final int RECHECK_MILLIS = 200;
 
     private final int index;
     private final BitSet pinned;
@@ -32,6 +34,8 @@ final class ElasticAffinity {
     /** Read by the status (another thread): volatile, and written only when the pin changes. */
     private volatile boolean released;
     private boolean refused;
+    /** {@link #idleWaitMillis}: kept beside {@link #released}, a value the worker's loop uses without a branch. */
+    private int idleWait = -1;
     private long releases;
     private long windowStart;
     private long waited;
@@ -76,7 +80,13 @@ final class ElasticAffinity {
         }
         lastRunDelay = runDelay();
         released = false;
+        idleWait = -1;
         apply(pinned);
+    }
+
+    /** Closes the thread's schedstat (the JIT warm-up's own instance; a worker's lives as long as its thread). */
+    void close() {
+        closeRunDelay();
     }
 
     private void closeRunDelay() {
@@ -109,24 +119,45 @@ final class ElasticAffinity {
         // A busy worker (no waits) shows its demand as work; a sparse one has none to show (SPARSE_WAITS). The
         // delay's next reading then starts afresh: what accumulated meanwhile belongs to no one window.
         long delay = waits <= SPARSE_WAITS && waits > 0 ? -1 : runDelay();
-        long delayed = delay < 0 || lastRunDelay < 0 ? 0 : Math.max(0, delay - lastRunDelay);
+        long delayed = delay < 0 || lastRunDelay < 0 ? 0 : atLeastZero(delay - lastRunDelay);
         lastRunDelay = delay;
-        long demand = (Math.max(0, window - waited) + delayed) * 1024 / window;
+        long demand = (atLeastZero(window - waited) + delayed) * 1024 / window;
         windowStart = now;
         waited = 0;
         waits = 0;
         if (!released && demand > RELEASE_ABOVE && !anywhere.equals(pinned)) {
             released = true;
+            idleWait = RECHECK_MILLIS;
             releases++;
             apply(anywhere);
         } else if (released && demand < PIN_BELOW) {
             released = false;
+            idleWait = -1;
             apply(pinned);
         }
     }
 
+    /**
+     * max(0, x) without a branch. Math.max(long, long) is a branch in bytecode whose profile every caller in the
+     * JVM shares: one-sided when the worker's loop was compiled, its other side was an uncommon trap there.
+     */
+    private static long atLeastZero(long x) {
+        return x & ~(x >> 63);
+    }
+
     boolean released() {
         return released;
+    }
+
+    /**
+     * How long the worker may wait for its queue ({@link net.jclat.tun.TunQueue#awaitReadable}): without limit
+     * (-1) while pinned; {@link #RECHECK_MILLIS} while released, to be pinned again when the load is gone. A
+     * number rather than {@link #released()} so that the worker's loop has no branch on it: compiled before the
+     * first release, such a branch is an uncommon trap that throws the loop back to the interpreter
+     * ({@link JitWarmUp#exerciseAffinity}).
+     */
+    int idleWaitMillis() {
+        return idleWait;
     }
 
     /** How often the worker was released under load since it started. */

@@ -1,7 +1,10 @@
 package net.jclat.datapath;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.BitSet;
 import java.util.List;
+import net.jclat.tun.CpuAffinity;
 import net.jclat.xlat.Checksum;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.DedicatedPrefix;
@@ -194,6 +197,66 @@ public final class JitWarmUp implements Runnable {
             }
         }
         return t.counters();
+    }
+
+    /**
+     * Takes {@link ElasticAffinity#check} through every branch a steered worker's can take — inside a window,
+     * sparse and busy windows, release, staying released, pinned again — on this thread, with a made-up clock, so
+     * that the worker's loop is compiled with a profile that has seen them: with C2 only, the first release
+     * under load was an uncommon trap that threw {@code Worker.idle} back to the interpreter for ~13 s
+     * (docs/benchmarks.md, "A worker's first release under load"). The instance is a real one (this thread's
+     * schedstat, real sched_setaffinity), so every call site sees the classes and paths a worker's does: pinned
+     * to the first of this thread's CPUs, released to all of them; this thread's CPUs are put back at the end.
+     *
+     * @param cycles rounds of 50 checks inside a window and six at a window's end, two changes of pin each
+     */
+    static void exerciseAffinity(int cycles) {
+        BitSet mine;
+        try {
+            mine = CpuAffinity.ofCurrentThread();
+        } catch (IOException e) {
+            Log.debug("JIT warm-up of the CPU pin skipped: {}", e.getMessage());
+            return;
+        }
+        BitSet one = new BitSet();
+        one.set(mine.nextSetBit(0));
+        long w = ElasticAffinity.WINDOW_NANOS;
+        ElasticAffinity a = new ElasticAffinity(-1, one, mine, 0);
+        // A worker whose queue has every CPU (one queue, or -Djclat.elastic-pinning=false): busy, it stays.
+        ElasticAffinity whole = new ElasticAffinity(-1, mine, mine, 0);
+        try {
+            whole.pin(); // this thread's CPUs as they are
+            a.pin();
+            long now = 0;
+            for (int c = 0; c < cycles; c++) {
+                for (int i = 0; i < 50; i++) {
+                    a.check(now += w / 64); // inside a window: nothing to decide (cheap: counts up to a profile)
+                }
+                a.check(now += w); // busy, no wait (the run delay read, the last one too): released
+                for (int i = 0; i < 4; i++) {
+                    a.waited(w / 8);
+                }
+                a.check(now += w); // half busy, with waits: still load, stays released
+                a.waited(6 * w - w / 100);
+                a.check(now += 6 * w); // one wait, a long quiet window (sparse: no read): pinned again
+                a.waited(w * 3 / 8);
+                a.waited(w * 3 / 8);
+                a.check(now += w); // two waits, a quarter busy: sparse, stays pinned
+                for (int i = 0; i < 4; i++) {
+                    a.waited(w / 4 - 1);
+                }
+                a.check(now += w); // idle with waits: read, the last one was a sparse window's; stays pinned
+                whole.check(now); // busy, with nowhere else to go
+            }
+        } finally {
+            a.close();
+            whole.close();
+            try {
+                CpuAffinity.pinCurrentThread(mine);
+            } catch (IOException e) {
+                Log.debug("JIT warm-up thread keeps one CPU: {}", e.getMessage());
+            }
+        }
     }
 
     /**

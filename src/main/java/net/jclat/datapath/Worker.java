@@ -191,7 +191,9 @@ public final class Worker implements Runnable, PacketSink {
             translator.expireFragments();
             holding = translator.holdsFragments();
         }
-        int timeout = holding || pin != null && pin.released() ? IDLE_CHORES_POLL_MILLIS : -1;
+        // The pin's wait is a number it keeps, not a branch here on whether it is released: compiled while the
+        // worker had never been released, that branch trapped on the first release under load (ElasticAffinity).
+        int timeout = holding ? IDLE_CHORES_POLL_MILLIS : pin == null ? -1 : pin.idleWaitMillis();
         if (pin == null) {
             queue.awaitReadable(timeout);
             return;

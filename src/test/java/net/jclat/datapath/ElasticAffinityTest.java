@@ -37,12 +37,14 @@ class ElasticAffinityTest {
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> 0);
             a.pin();
             assertEquals(first, CpuAffinity.ofCurrentThread());
+            assertEquals(-1, a.idleWaitMillis(), "pinned, an idle worker waits without limit");
 
             a.waited(W / 10); // 90 % busy
             a.check(W);
             assertTrue(a.released());
             assertEquals(all, CpuAffinity.ofCurrentThread());
             assertEquals(1, a.releases());
+            assertEquals(ElasticAffinity.RECHECK_MILLIS, a.idleWaitMillis(), "released, it looks again");
 
             a.waited(W * 6 / 10); // 40 % busy: still load, stays released (hysteresis)
             a.check(2 * W);
@@ -53,6 +55,7 @@ class ElasticAffinityTest {
             a.check(7 * W);
             assertFalse(a.released());
             assertEquals(first, CpuAffinity.ofCurrentThread());
+            assertEquals(-1, a.idleWaitMillis());
         });
     }
 
