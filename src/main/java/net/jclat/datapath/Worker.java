@@ -195,11 +195,11 @@ public final class Worker implements Runnable, PacketSink {
         // worker had never been released, that branch trapped on the first release under load (ElasticAffinity).
         int timeout = holding ? IDLE_CHORES_POLL_MILLIS : pin == null ? -1 : pin.idleWaitMillis();
         if (pin == null) {
-            queue.awaitReadable(timeout);
+            queue.awaitAnything(timeout);
             return;
         }
         long before = System.nanoTime();
-        queue.awaitReadable(timeout);
+        queue.awaitAnything(timeout);
         long after = System.nanoTime();
         pin.waited(after - before);
         pin.check(after);

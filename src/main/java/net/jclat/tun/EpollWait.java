@@ -76,20 +76,27 @@ final class EpollWait implements QueueWait {
 
     @Override
     public boolean await(int timeoutMillis) throws IOException {
-        int ready;
+        // The eventfd stays readable once written, so after a wake-up every wait ends at once: the flag, not
+        // the event array, says which it was (a packet that came with it waits for the next worker anyway).
+        return epollWait(timeoutMillis) > 0 && !woken;
+    }
+
+    @Override
+    public void pause(int timeoutMillis) throws IOException {
+        epollWait(timeoutMillis);
+    }
+
+    private int epollWait(int timeoutMillis) throws IOException {
         try {
-            ready = (int) WAIT.invokeExact(epoll, events, timeoutMillis);
+            return (int) WAIT.invokeExact(epoll, events, timeoutMillis);
         } catch (IOException e) {
             if (closed) {
-                return false;
+                return 0;
             }
             throw new IOException("epoll_wait on TUN queue " + index + ": " + e.getMessage(), e);
         } catch (Throwable e) {
             throw new IOException("epoll_wait on TUN queue " + index + ": " + e, e);
         }
-        // The eventfd stays readable once written, so after a wake-up every wait ends at once: the flag, not
-        // the event array, says which it was (a packet that came with it waits for the next worker anyway).
-        return ready > 0 && !woken;
     }
 
     @Override

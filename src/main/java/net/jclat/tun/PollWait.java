@@ -41,11 +41,20 @@ final class PollWait implements QueueWait {
 
     @Override
     public boolean await(int timeoutMillis) throws IOException {
+        return poll(timeoutMillis) > 0 && (pollFdsView.getShort(6) & LibC.POLLIN) != 0;
+    }
+
+    @Override
+    public void pause(int timeoutMillis) throws IOException {
+        poll(timeoutMillis);
+    }
+
+    private int poll(int timeoutMillis) throws IOException {
         try {
-            return LibC.poll(pollFds, 2, timeoutMillis) > 0 && (pollFdsView.getShort(6) & LibC.POLLIN) != 0;
+            return LibC.poll(pollFds, 2, timeoutMillis);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == 4) { // EINTR
-                return false;
+                return 0;
             }
             throw new IOException("poll on TUN queue " + index + ": " + Errno.describe(e.getErrorCode()));
         }

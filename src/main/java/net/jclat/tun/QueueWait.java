@@ -10,6 +10,13 @@ interface QueueWait {
      */
     boolean await(int timeoutMillis) throws IOException;
 
+    /**
+     * Waits as {@link #await} does, without saying why the wait ended: for a worker, which reads its queue next
+     * whatever ended it. Its compiled loop then has no branch on the outcome, whose first time-out (a released
+     * worker's first quiet 200 ms) would otherwise be an uncommon trap back to the interpreter.
+     */
+    void pause(int timeoutMillis) throws IOException;
+
     /** Ends a wait, now or the next one, for good: meant for a stop. */
     void wake();
 

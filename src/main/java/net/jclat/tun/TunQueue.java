@@ -78,6 +78,16 @@ public final class TunQueue {
     }
 
     /**
+     * Waits as {@link #awaitReadable} does, without the outcome: the worker reads next, whatever ended the wait
+     * ({@link QueueWait#pause}).
+     */
+    public void awaitAnything(int timeoutMillis) throws IOException {
+        if (!closed) {
+            waiter.pause(timeoutMillis);
+        }
+    }
+
+    /**
      * Ends a wait in {@link #awaitReadable}, now or the next one: for good (the eventfd stays readable), as
      * it is meant for a stop.
      */

@@ -140,6 +140,9 @@ class TunQueueNamespaceTest {
                     // what link-up sent (router solicitations): the queue starts empty
                 }
                 assertFalse(q.awaitReadable(50), "a time-out ends a wait with nothing to read");
+                long quiet = System.nanoTime();
+                q.awaitAnything(50); // the worker's wait, without the outcome: a time-out ends it too
+                assertTrue(System.nanoTime() - quiet >= 40_000_000L, "waited for the time-out");
                 ByteBuffer out = ByteBuffer.allocateDirect(2048);
                 byte[] request = echoRequest();
                 out.put(0, request);
@@ -147,6 +150,9 @@ class TunQueueNamespaceTest {
                 long t0 = System.nanoTime();
                 assertTrue(q.awaitReadable(-1), "a packet is readable");
                 assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+                t0 = System.nanoTime();
+                q.awaitAnything(5000);
+                assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "a readable packet ends the worker's wait at once");
                 while (q.read(in, 0, in.capacity()) > 0) {
                     // drained
                 }
@@ -166,6 +172,9 @@ class TunQueueNamespaceTest {
                 assertEquals(false, waiter.get(2, java.util.concurrent.TimeUnit.SECONDS), "woken, no packet");
                 assertTrue(System.nanoTime() - woken < 1_000_000_000L, "woken at once");
                 assertEquals(false, q.awaitReadable(-1), "a later wait ends at once too");
+                long stopped = System.nanoTime();
+                q.awaitAnything(-1);
+                assertTrue(System.nanoTime() - stopped < 1_000_000_000L, "and the worker's wait as well");
             }
         }
     }
