@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.function.LongSupplier;
 import net.jclat.tun.CpuAffinity;
 import net.jclat.tun.ThreadRunDelay;
+import net.jclat.tun.ThreadSlice;
 import net.jclat.log.Log;
 
 /**
@@ -34,6 +35,7 @@ final class ElasticAffinity {
     /** Read by the status (another thread): volatile, and written only when the pin changes. */
     private volatile boolean released;
     private boolean refused;
+    private boolean sliceRefused;
     /** {@link #idleWaitMillis}: kept beside {@link #released}, a value the worker's loop uses without a branch. */
     private int idleWait = -1;
     private long releases;
@@ -81,7 +83,7 @@ final class ElasticAffinity {
         lastRunDelay = runDelay();
         released = false;
         idleWait = -1;
-        apply(pinned);
+        apply(pinned, ThreadSlice.SHORT_NANOS);
     }
 
     /** Closes the thread's schedstat (the JIT warm-up's own instance; a worker's lives as long as its thread). */
@@ -129,11 +131,11 @@ final class ElasticAffinity {
             released = true;
             idleWait = RECHECK_MILLIS;
             releases++;
-            apply(anywhere);
+            apply(anywhere, ThreadSlice.DEFAULT);
         } else if (released && demand < PIN_BELOW) {
             released = false;
             idleWait = -1;
-            apply(pinned);
+            apply(pinned, ThreadSlice.SHORT_NANOS);
         }
     }
 
@@ -165,16 +167,28 @@ final class ElasticAffinity {
         return releases;
     }
 
-    /** Sets the thread's CPUs; after a refusal (a cpuset changed under us) it stops trying, with one log line. */
-    private void apply(BitSet cpus) {
-        if (refused) {
-            return;
+    /**
+     * Sets the thread's CPUs; after a refusal (a cpuset changed under us) it stops trying, with one log line.
+     * Pinned, the worker also asks for the shortest scheduler slice, so that a packet's wake-up preempts whatever
+     * else runs on that CPU instead of waiting for its slice to end; released, it takes the default slice back
+     * and shares the CPUs like any thread under load ({@link ThreadSlice}).
+     */
+    private void apply(BitSet cpus, long slice) {
+        if (!refused) {
+            try {
+                CpuAffinity.pinCurrentThread(cpus);
+            } catch (IOException e) {
+                refused = true;
+                Log.warn("worker {} keeps its CPUs as they are: {}", index, e.getMessage());
+            }
         }
-        try {
-            CpuAffinity.pinCurrentThread(cpus);
-        } catch (IOException e) {
-            refused = true;
-            Log.warn("worker {} keeps its CPUs as they are: {}", index, e.getMessage());
+        if (!sliceRefused) {
+            try {
+                ThreadSlice.setCurrentThread(slice);
+            } catch (IOException e) {
+                sliceRefused = true;
+                Log.debug("worker {} keeps its scheduler slice: {}", index, e.getMessage());
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.List;
 import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.ThreadSlice;
 import net.jclat.xlat.Checksum;
 import net.jclat.xlat.Counters;
 import net.jclat.xlat.DedicatedPrefix;
@@ -253,8 +254,9 @@ public final class JitWarmUp implements Runnable {
             whole.close();
             try {
                 CpuAffinity.pinCurrentThread(mine);
+                ThreadSlice.setCurrentThread(ThreadSlice.DEFAULT); // a pin asks for a short slice: not this thread's
             } catch (IOException e) {
-                Log.debug("JIT warm-up thread keeps one CPU: {}", e.getMessage());
+                Log.debug("JIT warm-up thread keeps one CPU or its short slice: {}", e.getMessage());
             }
         }
     }

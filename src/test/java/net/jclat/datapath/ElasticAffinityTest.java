@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.BitSet;
 import net.jclat.testsupport.OwnThread;
 import net.jclat.tun.CpuAffinity;
+import net.jclat.tun.ThreadSlice;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,27 @@ class ElasticAffinityTest {
             assertFalse(a.released());
             assertEquals(first, CpuAffinity.ofCurrentThread());
             assertEquals(-1, a.idleWaitMillis());
+        });
+    }
+
+    /** Pinned, a worker asks for the shortest slice (its wake-up preempts); released, it takes the default back. */
+    @Test
+    void pinnedTheWorkerHasTheShortestSliceReleasedTheDefault() throws Throwable {
+        OwnThread.run(() -> {
+            long initial = ThreadSlice.ofCurrentThread();
+            assumeTrue(initial > 0, "the kernel has no custom slices for SCHED_OTHER (before Linux 6.12)");
+            assumeTrue(initial != ThreadSlice.SHORT_NANOS, "the default slice is the shortest already");
+            ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> 0);
+            a.pin();
+            assertEquals(ThreadSlice.SHORT_NANOS, ThreadSlice.ofCurrentThread());
+            a.waited(W / 10);
+            a.check(W);
+            assertTrue(a.released());
+            assertEquals(initial, ThreadSlice.ofCurrentThread(), "released under load: the default slice");
+            a.waited(5 * W - W / 100);
+            a.check(6 * W);
+            assertFalse(a.released());
+            assertEquals(ThreadSlice.SHORT_NANOS, ThreadSlice.ofCurrentThread(), "pinned again: short again");
         });
     }
 
