@@ -9,13 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import net.jclat.control.ControlClient;
 import net.jclat.testsupport.CpeLab;
 import net.jclat.testsupport.Netns;
+import net.jclat.testsupport.ProcessThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,24 +184,9 @@ class CpuSteeringNamespaceTest {
 
     /** {@code Cpus_allowed_list} of the daemon's thread {@code jclat-worker-N}, from /proc. */
     private String workerCpusAllowed(int worker) throws Exception {
-        Path tasks = Path.of("/proc", Long.toString(lab.daemon().pid()), "task");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            try (Stream<Path> all = Files.list(tasks)) {
-                for (Path t : all.toList()) {
-                    try {
-                        if (Files.readString(t.resolve("comm")).strip().equals("jclat-worker-" + worker)) {
-                            return Files.readAllLines(t.resolve("status")).stream()
-                                    .filter(l -> l.startsWith("Cpus_allowed_list:"))
-                                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
-                        }
-                    } catch (IOException gone) {
-                        // a thread that ended while we looked
-                    }
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no thread jclat-worker-" + worker + " in " + tasks);
-            Thread.sleep(100);
-        }
+        Path task = ProcessThreads.task(lab.daemon().pid(), "jclat-worker-" + worker);
+        return Files.readAllLines(task.resolve("status")).stream()
+                .filter(l -> l.startsWith("Cpus_allowed_list:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
     }
 }

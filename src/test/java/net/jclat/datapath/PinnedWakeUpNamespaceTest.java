@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import net.jclat.testsupport.CpeLab;
 import net.jclat.testsupport.Netns;
+import net.jclat.testsupport.ProcessThreads;
 import net.jclat.tun.CpuAffinity;
 import net.jclat.tun.ThreadSlice;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class PinnedWakeUpNamespaceTest {
     private static final int PINGS = 40;
+    /** Pairs of blocks, short slice then default. */
+    private static final int ROUNDS = 5;
     private CpeLab lab;
 
     @BeforeEach
@@ -76,24 +78,30 @@ class PinnedWakeUpNamespaceTest {
             }
         }, "cpu0-hog");
         hog.start();
-        long shortDelay = 0;
-        long defaultDelay = 0;
+        long[] shortDelays = new long[ROUNDS];
+        long[] defaultDelays = new long[ROUNDS];
         StringBuilder blocks = new StringBuilder();
         try {
-            for (int round = 0; round < 3; round++) {
-                long s = delayPerWakeUp(tid);
+            for (int round = 0; round < ROUNDS; round++) {
+                shortDelays[round] = delayPerWakeUp(tid);
                 ThreadSlice.set(tid, ThreadSlice.DEFAULT);
-                long d = delayPerWakeUp(tid);
+                defaultDelays[round] = delayPerWakeUp(tid);
                 ThreadSlice.set(tid, ThreadSlice.SHORT_NANOS);
-                shortDelay += s;
-                defaultDelay += d;
-                blocks.append(String.format(" short %d µs / default %d µs;", s / 1000, d / 1000));
+                blocks.append(String.format(" short %d µs / default %d µs;", shortDelays[round] / 1000,
+                        defaultDelays[round] / 1000));
             }
         } finally {
             spin.set(false);
             hog.join();
         }
-        assertTrue(2 * shortDelay < defaultDelay, "worker 0's wait for its CPU per wake-up:" + blocks);
+        // Medians: one block disturbed by something else on the machine does not decide.
+        assertTrue(2 * median(shortDelays) < median(defaultDelays), "worker 0's wait for its CPU per wake-up:" + blocks);
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** PINGS pings from the LAN host on CPU 0; worker 0's run-queue wait per voluntary wake-up, in ns. */
@@ -123,22 +131,6 @@ class PinnedWakeUpNamespaceTest {
     }
 
     private int workerTid(int worker) throws Exception {
-        Path tasks = Path.of("/proc", Long.toString(lab.daemon().pid()), "task");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            try (Stream<Path> all = Files.list(tasks)) {
-                for (Path t : all.toList()) {
-                    try {
-                        if (Files.readString(t.resolve("comm")).strip().equals("jclat-worker-" + worker)) {
-                            return Integer.parseInt(t.getFileName().toString());
-                        }
-                    } catch (IOException gone) {
-                        // a thread that ended while we looked
-                    }
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no thread jclat-worker-" + worker + " in " + tasks);
-            Thread.sleep(100);
-        }
+        return Integer.parseInt(ProcessThreads.task(lab.daemon().pid(), "jclat-worker-" + worker).getFileName().toString());
     }
 }
