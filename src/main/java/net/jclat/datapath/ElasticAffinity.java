@@ -152,7 +152,7 @@ final class ElasticAffinity {
     }
 
     /**
-     * How long the worker may wait for its queue ({@link net.jclat.tun.TunQueue#awaitReadable}): without limit
+     * How long the worker may wait for its queue ({@link net.jclat.tun.TunQueue#awaitAnything}): without limit
      * (-1) while pinned; {@link #RECHECK_MILLIS} while released, to be pinned again when the load is gone. A
      * number rather than {@link #released()} so that the worker's loop has no branch on it: compiled before the
      * first release, such a branch is an uncommon trap that throws the loop back to the interpreter
