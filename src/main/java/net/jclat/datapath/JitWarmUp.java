@@ -240,13 +240,17 @@ public final class JitWarmUp implements Runnable {
                 a.check(now += w); // half busy, with waits: still load, stays released
                 a.waited(6 * w - w / 100);
                 a.check(now += 6 * w); // one wait, a long quiet window (sparse: no read): pinned again
-                a.waited(w * 3 / 8);
-                a.waited(w * 3 / 8);
-                a.check(now += w); // two waits, a quarter busy: sparse, stays pinned
-                for (int i = 0; i < 4; i++) {
-                    a.waited(w / 4 - 1);
+                for (int k = 0; k < 2; k++) {
+                    a.waited(w * 3 / 8);
+                    a.waited(w * 3 / 8);
+                    a.check(now += w); // two waits, a quarter busy: stays pinned, the default slice (kept)
                 }
-                a.check(now += w); // idle with waits: read, the last one was a sparse window's; stays pinned
+                for (int k = 0; k < 2; k++) {
+                    for (int i = 0; i < 4; i++) {
+                        a.waited(w / 4 - 1);
+                    }
+                    a.check(now += w); // idle with waits: stays pinned, the shortest slice (kept)
+                }
                 whole.check(now); // busy, with nowhere else to go
             }
         } finally {

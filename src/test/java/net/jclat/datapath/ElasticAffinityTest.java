@@ -60,24 +60,38 @@ class ElasticAffinityTest {
         });
     }
 
-    /** Pinned, a worker asks for the shortest slice (its wake-up preempts); released, it takes the default back. */
+    /**
+     * Pinned with sparse packets, a worker asks for the shortest slice (its wake-up preempts); with a steady flow,
+     * still pinned, or released, it takes the default back.
+     */
     @Test
-    void pinnedTheWorkerHasTheShortestSliceReleasedTheDefault() throws Throwable {
+    void theShortestSliceWhilePinnedAndSparseTheDefaultUnderAFlowOrReleased() throws Throwable {
         OwnThread.run(() -> {
             long initial = ThreadSlice.ofCurrentThread();
             assumeTrue(initial > 0, "the kernel has no custom slices for SCHED_OTHER (before Linux 6.12)");
             assumeTrue(initial != ThreadSlice.SHORT_NANOS, "the default slice is the shortest already");
             ElasticAffinity a = new ElasticAffinity(0, first, all, 0, () -> 0);
             a.pin();
-            assertEquals(ThreadSlice.SHORT_NANOS, ThreadSlice.ofCurrentThread());
-            a.waited(W / 10);
+            assertEquals(ThreadSlice.SHORT_NANOS, ThreadSlice.ofCurrentThread(), "pinned, no traffic yet");
+            assertTrue(a.shortSlice());
+            for (int i = 0; i < 4; i++) {
+                a.waited(W * 3 / 16); // a steady flow: a quarter of the window busy, in many short turns
+            }
             a.check(W);
+            assertFalse(a.released());
+            assertEquals(initial, ThreadSlice.ofCurrentThread(), "a steady flow: the default slice, still pinned");
+            assertFalse(a.shortSlice());
+            a.waited(W - W / 100); // one ping in the window
+            a.check(2 * W);
+            assertEquals(ThreadSlice.SHORT_NANOS, ThreadSlice.ofCurrentThread(), "sparse again: short");
+            a.waited(W / 10);
+            a.check(3 * W);
             assertTrue(a.released());
             assertEquals(initial, ThreadSlice.ofCurrentThread(), "released under load: the default slice");
             a.waited(5 * W - W / 100);
-            a.check(6 * W);
+            a.check(8 * W);
             assertFalse(a.released());
-            assertEquals(ThreadSlice.SHORT_NANOS, ThreadSlice.ofCurrentThread(), "pinned again: short again");
+            assertEquals(ThreadSlice.SHORT_NANOS, ThreadSlice.ofCurrentThread(), "pinned again, quiet: short again");
         });
     }
 
