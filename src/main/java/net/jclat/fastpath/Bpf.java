@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.jclat.os.SyscallNumbers;
 
 /**
  * The bpf(2) commands the fast path needs — create a map, read and write an element, load a program, test-run
@@ -38,18 +39,6 @@ final class Bpf {
     private Bpf() {
     }
 
-    /** The bpf(2) system call's number on the architectures jclat runs on. */
-    static long syscallNumber() throws IOException {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
-            case "amd64", "x86_64" -> 321;
-            case "aarch64", "riscv64" -> 280;
-            case "arm" -> 386;
-            case "x86", "i386" -> 357;
-            default -> throw new IOException("bpf(2): system call number unknown for " + arch);
-        };
-    }
-
     static Memory attr() {
         Memory a = new Memory(ATTR_SIZE);
         a.clear();
@@ -58,7 +47,7 @@ final class Bpf {
 
     static long call(int cmd, Memory attr, String what) throws IOException {
         try {
-            return Sys.C.syscall(syscallNumber(), cmd, attr, (long) ATTR_SIZE);
+            return Sys.C.syscall(SyscallNumbers.bpf(), cmd, attr, (long) ATTR_SIZE);
         } catch (LastErrorException e) {
             throw new BpfException(what, e.getErrorCode());
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import net.jclat.os.SyscallNumbers;
 
 /**
  * Per-CPU queue steering for a multi-queue TUN: a packet the kernel sends into the device goes to queue
@@ -55,18 +56,6 @@ public final class QueueSteering {
         return sets;
     }
 
-    /** The bpf(2) system call's number on the architectures jclat runs on. */
-    static long bpfSyscall() throws IOException {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
-            case "amd64", "x86_64" -> 321;
-            case "aarch64", "riscv64" -> 280;
-            case "arm" -> 386;
-            case "x86", "i386" -> 357;
-            default -> throw new IOException("bpf(2): system call number unknown for " + arch);
-        };
-    }
-
     /**
      * Steers the device's packets by CPU. Needs CAP_BPF or CAP_SYS_ADMIN and a kernel with the bpf system
      * call (OpenWrt and Debian kernels have it); throws with the reason otherwise.
@@ -97,7 +86,7 @@ public final class QueueSteering {
         attr.setPointer(8, code);
         attr.setPointer(16, license);
         try {
-            return (int) Sys.C.syscall(bpfSyscall(), BPF_PROG_LOAD, attr, (long) BPF_ATTR_SIZE);
+            return (int) Sys.C.syscall(SyscallNumbers.bpf(), BPF_PROG_LOAD, attr, (long) BPF_ATTR_SIZE);
         } catch (LastErrorException e) {
             throw new IOException("bpf(BPF_PROG_LOAD): " + Errno.describe(e.getErrorCode()) + verifierSays(attr));
         }
@@ -111,7 +100,7 @@ public final class QueueSteering {
         attr.setInt(28, LOG_SIZE);
         attr.setPointer(32, log);
         try {
-            close((int) Sys.C.syscall(bpfSyscall(), BPF_PROG_LOAD, attr, (long) BPF_ATTR_SIZE));
+            close((int) Sys.C.syscall(SyscallNumbers.bpf(), BPF_PROG_LOAD, attr, (long) BPF_ATTR_SIZE));
             return "";
         } catch (LastErrorException | IOException e) {
             String text = log.getString(0, StandardCharsets.US_ASCII.name()).strip();

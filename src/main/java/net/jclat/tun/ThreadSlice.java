@@ -3,6 +3,7 @@ package net.jclat.tun;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import java.io.IOException;
+import net.jclat.os.SyscallNumbers;
 
 /**
  * The calling thread's scheduler slice (sched_setattr(2)'s {@code sched_runtime} for SCHED_OTHER, honoured
@@ -35,7 +36,7 @@ public final class ThreadSlice {
         attr.setInt(0, ATTR_SIZE);
         attr.setLong(RUNTIME_OFFSET, nanos);
         try {
-            Sys.C.syscall(number(true), (long) tid, attr, 0L);
+            Sys.C.syscall(SyscallNumbers.schedSetattr(), (long) tid, attr, 0L);
         } catch (LastErrorException e) {
             throw new IOException("sched_setattr(slice " + nanos + " ns): " + Errno.describe(e.getErrorCode()));
         }
@@ -55,23 +56,10 @@ public final class ThreadSlice {
         Memory attr = new Memory(ATTR_SIZE);
         attr.clear();
         try {
-            Sys.C.syscall(number(false), (long) tid, attr, (long) ATTR_SIZE, 0L);
+            Sys.C.syscall(SyscallNumbers.schedGetattr(), (long) tid, attr, (long) ATTR_SIZE, 0L);
         } catch (LastErrorException e) {
             throw new IOException("sched_getattr: " + Errno.describe(e.getErrorCode()));
         }
         return attr;
-    }
-
-    /** sched_setattr(2) / sched_getattr(2) on the architectures jclat runs on. */
-    private static long number(boolean set) throws IOException {
-        String arch = System.getProperty("os.arch");
-        long getattr = switch (arch) {
-            case "amd64", "x86_64" -> 315;
-            case "aarch64", "riscv64" -> 275;
-            case "arm" -> 381;
-            case "x86", "i386" -> 352;
-            default -> throw new IOException("sched_getattr(2): system call number unknown for " + arch);
-        };
-        return set ? getattr - 1 : getattr;
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.jclat.os.SyscallNumbers;
 import net.jclat.testsupport.OwnThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +67,7 @@ class SteeringProgramTest {
         attr.setInt(8, frame.length);
         attr.setPointer(16, data);
         attr.setInt(32, 1); // repeat
-        Sys.C.syscall(QueueSteering.bpfSyscall(), BPF_PROG_TEST_RUN, attr, 128L);
+        Sys.C.syscall(SyscallNumbers.bpf(), BPF_PROG_TEST_RUN, attr, 128L);
         return attr.getInt(4);
     }
 
