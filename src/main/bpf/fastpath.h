@@ -5,7 +5,7 @@
  * address format and the RFC 1071/1624 checksum arithmetic.
  *
  * The Java core (net.jclat.xlat) is the specification. A program takes a packet only when it can produce
- * exactly what the core would; every other packet returns TC_ACT_OK untouched and takes the TUN path.
+ * exactly what the core would; every other packet returns TC_NEXT untouched and takes the TUN path.
  */
 #ifndef JCLAT_FASTPATH_H
 #define JCLAT_FASTPATH_H
@@ -36,6 +36,8 @@ struct jclat_map_def {
 #define CFG_IGNORE_TOS     (1u << 2) /* IPv6 traffic class 0 instead of the TOS (RFC 7915 §4.1) */
 #define CFG_WKP_RULE       (1u << 3) /* RFC 6052 §3.1: no non-global IPv4 in 64:ff9b::/96 */
 #define CFG_UPLINK_NEIGH   (1u << 4) /* uplink has a link layer: bpf_redirect_neigh (else plain redirect) */
+#define CFG_INGRESS_DEFERS (1u << 5) /* other tc filters on the uplink's ingress (SQM's ifb): the ingress program
+                                       * translates nothing, so downstream packets meet them first (TUN path) */
 
 /*
  * The one configuration value: element 0 of a one-element array (config_value's layout), itself element 0 of the
@@ -123,6 +125,13 @@ static __always_inline void count(int dir, int slot, __u64 n)
 	if (v)
 		*v += n;
 }
+
+/* "Not mine": TC_ACT_UNSPEC, which is TCX_NEXT. Under TCX, TC_ACT_OK is TCX_PASS and ends the hook: the TCX
+ * programs after ours and every classic tc filter on the device (sch_handle_ingress runs those after TCX) would
+ * never see the packet — SQM's ingress redirect to its ifb among them, so the uplink's downstream shaping
+ * would stop for all traffic. A cls_bpf filter in direct-action mode reads it as "continue with the next
+ * filter" (net/sched/cls_bpf.c), so the same value is right on both hooks. */
+#define TC_NEXT TC_ACT_UNSPEC
 
 /* Leaves the packet to the TUN path, counted: every such exit jumps to the program's one `pass:` label, so the
  * counter update exists once in the program rather than once per reason. */

@@ -3,7 +3,7 @@
  * TUN egress (TC): IPv4 the kernel sends into the TUN (after SNAT to the CLAT address in nat44 mode, from the
  * dedicated IPv4 prefix in prefix mode), TCP / UDP with a checksum / ICMP echo, becomes IPv6 in place
  * (RFC 7915 §4) and is redirected out of the uplink — with neighbour resolution on an Ethernet uplink
- * (bpf_redirect_neigh, Linux 5.10), plainly on a raw-IP one. Anything else returns TC_ACT_OK untouched and
+ * (bpf_redirect_neigh, Linux 5.10), plainly on a raw-IP one. Anything else returns TC_NEXT untouched and
  * reaches the TUN queue and the Java core (ICMP errors, fragments, options, zero-checksum UDP, TTL 1, DF=0
  * packets above the lowest IPv6 MTU, ...). Mirrors Ipv4ToIpv6.translate in net.jclat.xlat.
  */
@@ -196,5 +196,5 @@ shot:
 	return TC_ACT_SHOT;
 pass:
 	count(dir, slot, 1);
-	return TC_ACT_OK;
+	return TC_NEXT;
 }

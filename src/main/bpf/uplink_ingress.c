@@ -3,7 +3,7 @@
  * Uplink ingress (TC): IPv6 from the NAT64 prefix to the CLAT address (nat44) or into the dedicated prefix
  * (prefix mode), TCP / UDP with a checksum / ICMPv6 echo, becomes IPv4 in place (RFC 7915 §5) and is
  * redirected into the TUN's ingress, where conntrack, the firewall and routing see it as if jclat had
- * written it to the TUN. Anything else returns TC_ACT_OK untouched: the kernel routes it into the TUN and
+ * written it to the TUN. Anything else returns TC_NEXT untouched: the kernel routes it into the TUN and
  * the Java core translates it (ICMPv6 errors, fragments, extension headers, hop limit 1, ...).
  * Mirrors Ipv6ToIpv4.translate in net.jclat.xlat.
  */
@@ -77,6 +77,10 @@ int uplink_ingress(struct __sk_buff *skb)
 	const struct clat_config *c = get_config();
 	if (!c)
 		PASS(PASS_NO_CONFIG);
+	/* Under TCX this program runs before every classic filter on the device; a redirect into the TUN would
+	 * take a downstream packet past them (SQM's ingress shaping). While there are any, they go first. */
+	if (c->flags & CFG_INGRESS_DEFERS)
+		return TC_NEXT;
 	if (skb->protocol != bpf_htons(ETH_P_IPV6))
 		PASS(PASS_NOT_IP);
 	__u32 l2 = c->uplink_l2_len;
@@ -93,7 +97,7 @@ int uplink_ingress(struct __sk_buff *skb)
 	 * it leaves first, without even a counter. */
 	__u32 d4;
 	if (h.dst[0] == 0xff || map_local(c, h.dst, &d4))
-		return TC_ACT_OK; /* multicast (ND, MLD) is never the core's to translate either */
+		return TC_NEXT; /* multicast (ND, MLD) is never the core's to translate either */
 	__u32 plen = bpf_ntohs(h.plen);
 	/* The whole skb is the packet: a jumbogram (plen 0) or trailing bytes go the core's way. */
 	if (l2 + IP6_LEN + plen != skb->len)
@@ -203,5 +207,5 @@ shot:
 	return TC_ACT_SHOT;
 pass:
 	count(dir, slot, 1);
-	return TC_ACT_OK;
+	return TC_NEXT;
 }

@@ -35,6 +35,11 @@ final class ClatTun {
         fastPath.start(cfg.fastPath(), setup.uplinkIndex(), setup.tunIndex());
     }
 
+    /** The watchdog's round after a tc change: the fast path's filter and its neighbours on the uplink. */
+    void keepUplinkIngress() {
+        fastPath.keepUplinkIngress();
+    }
+
     FastPathStatus fastPathStatus() {
         return fastPath.status();
     }

@@ -43,6 +43,9 @@ final class FastPathAttachment implements TunAttachment {
     private int tunIndex;
     /** The TUN it translates on, for {@link #reconfigure}; null while detached. */
     private ActiveTun current;
+    private XlatConfig currentXlat;
+    /** Other tc filters classify the uplink's ingress: downstream packets are left to them (and the TUN path). */
+    private boolean ingressDefers;
     private String state = "off";
     private String reason = "fast-path off";
     /** What earlier programs counted (closed after a failed attach); the live maps add to it. */
@@ -158,6 +161,7 @@ final class FastPathAttachment implements TunAttachment {
 
     private void configure(ActiveTun tun, XlatConfig xlat) throws IOException {
         current = tun;
+        currentXlat = xlat;
         String why = FastPathConfig.unsupported(xlat);
         Uplink u = why == null ? Uplink.of(tun.uplink(), tun.uplinkIndex()) : null;
         if (why == null && u.why() != null) {
@@ -172,13 +176,57 @@ final class FastPathAttachment implements TunAttachment {
             reason = why;
             return;
         }
+        ingressDefers = othersOnUplinkIngress();
         programs.configure(new FastPathConfig(xlat, tun.index(), tun.uplinkIndex(), u.mtu(), u.ethernet(), 0,
-                u.ethernet() ? 14 : 0));
-        if (!"translating".equals(state)) {
-            Log.info("fast path translating TCP, UDP and ICMP echo in the kernel ({})", method());
+                u.ethernet() ? 14 : 0, ingressDefers));
+        String now = ingressDefers ? DEFERS : "";
+        if (!"translating".equals(state) || !now.equals(reason)) {
+            Log.info("fast path translating TCP, UDP and ICMP echo in the kernel ({}){}", method(),
+                    ingressDefers ? ", upstream only: " + DEFERS : "");
         }
         state = "translating";
-        reason = "";
+        reason = now;
+    }
+
+    private static final String DEFERS = "other tc filters on the uplink ingress (such as SQM) see downstream"
+            + " packets first, which then take the TUN path";
+
+    /**
+     * Whether tc filters other than jclat's classify the uplink's ingress. Under TCX the ingress program runs
+     * before all of them (net/core/dev.c, sch_handle_ingress), so a packet it redirected into the TUN would pass
+     * them by: SQM's redirect to its ifb, and with it the downstream shaping of all translated traffic.
+     */
+    private boolean othersOnUplinkIngress() {
+        try (RtNetlink nl = new RtNetlink()) {
+            return new TcBpfFilters(nl).ingress(uplinkIndex).others() > 0;
+        } catch (IOException | RuntimeException e) {
+            Log.warn("cannot list the tc filters on the uplink's ingress: {}", e.getMessage());
+            return ingressDefers;
+        }
+    }
+
+    /**
+     * After the kernel announced a tc change (and every 30 s; {@link SetupWatchdog}): puts jclat's classic filter
+     * back if someone's {@code tc qdisc del ... ingress} took it (SQM does, starting), and follows other filters
+     * coming and going on the uplink's ingress.
+     */
+    void keepUplinkIngress() {
+        if (programs == null) {
+            return;
+        }
+        try (RtNetlink nl = new RtNetlink()) {
+            TcBpfFilters tc = new TcBpfFilters(nl);
+            TcBpfFilters.Ingress seen = tc.ingress(uplinkIndex);
+            if (clsact && !seen.ours()) {
+                tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
+                Log.info("put the fast path filter back on the uplink's ingress (its qdisc was replaced)");
+            }
+            if (current != null && (seen.others() > 0) != ingressDefers) {
+                configure(current, currentXlat);
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.warn("cannot check the uplink's ingress filters: {}", e.getMessage());
+        }
     }
 
     @Override
@@ -200,6 +248,7 @@ final class FastPathAttachment implements TunAttachment {
         }
         unhook();
         current = null;
+        currentXlat = null;
         state = "passing";
         reason = "detached";
     }

@@ -17,11 +17,12 @@ import net.jclat.log.Log;
 /**
  * Checks, once a second, that what jclat set up in the kernel is still there, and puts back what someone
  * or something removed: the TUN itself (deleted with {@code ip link del}), its up state, its address, the
- * routes into it, and the proxy-NDP entry on the uplink (a link going down flushes those). Without this a
+ * routes into it, the proxy-NDP entry on the uplink (a link going down flushes those) and the fast path's
+ * place among the uplink's tc filters ({@link FastPathAttachment#keepUplinkIngress}). Without this a
  * CLAT would stay silently broken after an uplink bounce until restarted. One log line per change seen.
  *
  * <p>Light when nothing happens (issue 15: a router's weak cores, mostly idle): a full check runs only in a
- * round after the kernel announced a change of links, IPv4 addresses or routes ({@link ChangeGate}),
+ * round after the kernel announced a change of links, IPv4 addresses, routes or tc ({@link ChangeGate}),
  * while a problem is being retried, and every {@link ChangeGate#FULL_EVERY} rounds regardless. A quiet round costs one
  * poll(2), plus the proxy-NDP look-up the kernel never announces. So a removal is still repaired within the
  * second, without dumping routes every second.
@@ -36,7 +37,8 @@ final class SetupWatchdog implements AutoCloseable {
 
     private final RtNetlink nl;
     private final ChangeGate changes = new ChangeGate("setup watchdog", RtNetlinkEvents.LINKS
-            | RtNetlinkEvents.IPV4_ADDRESSES | RtNetlinkEvents.IPV4_ROUTES | RtNetlinkEvents.IPV6_ROUTES);
+            | RtNetlinkEvents.IPV4_ADDRESSES | RtNetlinkEvents.IPV4_ROUTES | RtNetlinkEvents.IPV6_ROUTES
+            | RtNetlinkEvents.TC);
     private String lastProblem = "";
 
     SetupWatchdog(RtNetlink nl) {
@@ -67,6 +69,7 @@ final class SetupWatchdog implements AutoCloseable {
         if (sourceRoute != null) {
             sourceRoute.keep(this);
         }
+        tun.keepUplinkIngress();
     }
 
     /** True when the TUN no longer exists, or a different device now has its name. */

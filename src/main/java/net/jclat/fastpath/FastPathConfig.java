@@ -20,9 +20,11 @@ import net.jclat.xlat.XlatConfig;
  * @param tunL2 bytes before the IP header in the TUN program's packets: 0 on a TUN; 14 in BPF_PROG_TEST_RUN,
  *     which always starts a TC program's packet with an Ethernet header
  * @param uplinkL2 bytes before the IP header on the uplink: 14 on Ethernet, 0 on a raw-IP (wwan, PPP) one
+ * @param ingressDefers other tc filters classify the uplink's ingress (SQM's redirect to its ifb): the ingress
+ *     program translates nothing, so that downstream packets meet those filters first and then the TUN path
  */
 public record FastPathConfig(XlatConfig xlat, int tunIfindex, int uplinkIfindex, int uplinkMtu,
-        boolean uplinkNeighbours, int tunL2, int uplinkL2) {
+        boolean uplinkNeighbours, int tunL2, int uplinkL2, boolean ingressDefers) {
 
     static final int SIZE = 80;
     static final int HAS_CLAT = 1;
@@ -30,6 +32,7 @@ public record FastPathConfig(XlatConfig xlat, int tunIfindex, int uplinkIfindex,
     static final int IGNORE_TOS = 1 << 2;
     static final int WKP_RULE = 1 << 3;
     static final int UPLINK_NEIGH = 1 << 4;
+    static final int INGRESS_DEFERS = 1 << 5;
 
     public FastPathConfig {
         String why = unsupported(xlat);
@@ -89,6 +92,9 @@ public record FastPathConfig(XlatConfig xlat, int tunIfindex, int uplinkIfindex,
         }
         if (uplinkNeighbours) {
             flags |= UPLINK_NEIGH;
+        }
+        if (ingressDefers) {
+            flags |= INGRESS_DEFERS;
         }
         b.putInt(0, flags);
         b.putInt(4, tunIfindex);

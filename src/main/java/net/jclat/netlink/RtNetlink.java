@@ -328,6 +328,17 @@ public final class RtNetlink implements AutoCloseable {
                 .attr(NDA_DST, ipv6);
     }
 
+    /** A dump request: each answer of {@code type} goes to {@code each} with its offset (the netlink header's). */
+    synchronized void dump(NetlinkMessage m, String what, int type, java.util.function.ObjIntConsumer<ByteBuffer> each)
+            throws IOException {
+        exchange(m, what, 0, (t, b, pos, len) -> {
+            if (t == type) {
+                each.accept(b, pos);
+            }
+            return t == NLMSG_DONE;
+        });
+    }
+
     /** Sends a request and waits for its acknowledgement; a negative one becomes an exception. */
     synchronized void request(NetlinkMessage m, String what) throws IOException {
         exchange(m, what, 0, (type, b, pos, len) -> type == NLMSG_ERROR);

@@ -14,8 +14,9 @@ import java.nio.ByteOrder;
  * announced (net/core/neighbour.c, pneigh_*), so those must still be looked at directly.
  */
 public final class RtNetlinkEvents implements AutoCloseable {
-    /** Legacy multicast groups (linux/rtnetlink.h RTMGRP_*): links, IPv4 addresses, IPv4 and IPv6 routes. */
+    /** Legacy multicast groups (linux/rtnetlink.h RTMGRP_*): links, tc, IPv4 addresses, IPv4 and IPv6 routes. */
     public static final int LINKS = 0x1;
+    public static final int TC = 0x8;
     public static final int IPV4_ADDRESSES = 0x10;
     public static final int IPV4_ROUTES = 0x40;
     public static final int IPV6_ROUTES = 0x400;

@@ -4,16 +4,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * eBPF programs on a device's ingress or egress the classic way — a clsact qdisc with a cls_bpf filter in
- * direct-action mode (linux/pkt_cls.h, net/sched/cls_bpf.c) — for kernels without TCX (before 6.6, such as
- * OpenWrt's 5.15, where it needs kmod-sched-core and kmod-sched-bpf). Unlike a TCX link the filter outlives
- * the process, so jclat's filter sits at a fixed priority and handle: attaching again (after a kill -9)
+ * eBPF programs on a device's ingress or egress the classic way — a cls_bpf filter in direct-action mode
+ * (linux/pkt_cls.h, net/sched/cls_bpf.c) under the ingress or clsact qdisc — for kernels without TCX (before
+ * 6.6, such as OpenWrt's 5.15, where it needs kmod-sched-core and kmod-sched-bpf). Unlike a TCX link the filter
+ * outlives the process, so jclat's filter sits at a fixed priority and handle: attaching again (after a kill -9)
  * replaces a leftover in one step, and {@link #detach} removes it without knowing what was loaded.
+ *
+ * <p>A device's ingress gets the plain {@code ingress} qdisc, not clsact: that is what SQM and most shaping
+ * scripts add and delete ({@code tc qdisc del/add dev wan handle ffff: ingress}, then their filters under
+ * {@code parent ffff:}). With clsact there, their delete fails (another kind) and so does their add, and their
+ * ingress shaping is silently gone. Either qdisc takes jclat's filter.
  */
 public final class TcBpfFilters {
     private static final int RTM_NEWQDISC = 36;
     private static final int RTM_NEWTFILTER = 44;
     private static final int RTM_DELTFILTER = 45;
+    private static final int RTM_GETTFILTER = 46;
     private static final int TCA_KIND = 1;
     private static final int TCA_OPTIONS = 2;
     private static final int TCA_BPF_FD = 6;
@@ -36,14 +42,15 @@ public final class TcBpfFilters {
     }
 
     /**
-     * Attaches the program, replacing jclat's filter there if one is left over; adds the clsact qdisc first
-     * if the device has none.
+     * Attaches the program, replacing jclat's filter there if one is left over; adds the qdisc first (ingress:
+     * {@code ingress}, egress: {@code clsact}) if the device has neither.
      */
     public void attach(int ifIndex, boolean ingress, int progFd, String name) throws IOException {
+        String kind = ingress ? "ingress" : "clsact";
         NetlinkMessage q = tcmsg(RTM_NEWQDISC, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, ifIndex,
-                CLSACT_HANDLE, TC_H_CLSACT, 0).attr(TCA_KIND, cString("clsact"));
+                CLSACT_HANDLE, TC_H_CLSACT, 0).attr(TCA_KIND, cString(kind));
         try {
-            nl.request(q, "adding the clsact qdisc to interface " + ifIndex);
+            nl.request(q, "adding the " + kind + " qdisc to interface " + ifIndex);
         } catch (NetlinkException e) {
             if (e.errno() != NetlinkException.EEXIST) {
                 throw e;
@@ -71,6 +78,22 @@ public final class TcBpfFilters {
             }
             throw e;
         }
+    }
+
+    /**
+     * The tc filters on the device's ingress: whether jclat's is there, and how many priorities others use
+     * (SQM's redirect to its ifb, a policer, ...). None at all without an ingress or clsact qdisc.
+     */
+    public record Ingress(boolean ours, int others) {
+    }
+
+    public Ingress ingress(int ifIndex) throws IOException {
+        java.util.Set<Integer> priorities = new java.util.HashSet<>();
+        nl.dump(tcmsg(RTM_GETTFILTER, NetlinkMessage.NLM_F_DUMP, ifIndex, 0, PARENT_INGRESS, 0),
+                "listing the tc filters on the ingress of interface " + ifIndex, RTM_NEWTFILTER,
+                (b, at) -> priorities.add(b.getInt(at + 16 + 16) >>> 16)); // tcmsg's tcm_info: priority << 16
+        boolean ours = priorities.remove(PRIORITY);
+        return new Ingress(ours, priorities.size());
     }
 
     private static NetlinkMessage filter(int type, int flags, int ifIndex, boolean ingress) {

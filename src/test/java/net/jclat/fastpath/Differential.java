@@ -50,7 +50,7 @@ final class Differential {
             return false;
         }
         if (!config.equals(configured)) {
-            programs.configure(new FastPathConfig(config, 7, 8, 65535, true, 14, 14));
+            programs.configure(new FastPathConfig(config, 7, 8, 65535, true, 14, 14, false));
             configured = config;
         }
         boolean v4 = (packet[0] & 0xF0) == 0x40;
@@ -73,7 +73,7 @@ final class Differential {
                 taken++;
                 return true;
             }
-            case TestRun.TC_ACT_OK -> {
+            case TestRun.TC_NEXT -> {
                 assertArrayEquals(packet, k.packet(), what + ": a passed packet must be untouched");
                 assertEquals(v4 ? 0x0800 : 0x86dd, k.etherType(), what + ": Ethernet type of a passed packet");
                 passed++;

@@ -1,5 +1,6 @@
 package net.jclat.fastpath;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,7 +81,7 @@ class FastPathDifferentialTest {
                 p = gen.next().packet();
             } while ((p[0] & 0xF0) != 0x40);
             TestRun k = TestRun.run(LOADED.programs().tunEgressFd(), p);
-            assertEquals(TestRun.TC_ACT_OK, k.action());
+            assertEquals(TestRun.TC_NEXT, k.action());
             assertEquals(before + 1,
                     LOADED.programs().counters().get(FastPathCounters.DIR_4TO6, FastPathCounters.Slot.PASS_NO_CONFIG));
         } finally {
@@ -88,11 +89,46 @@ class FastPathDifferentialTest {
         }
     }
 
+    /**
+     * Other tc filters on the uplink's ingress (SQM): the ingress program leaves every packet to them, even one it
+     * would translate, and the egress program still translates.
+     */
+    @Test
+    void whenIngressDefersTheIngressProgramTakesNothingAndEgressStillTranslates() throws Exception {
+        RandomPackets gen = new RandomPackets(7);
+        int checked6 = 0;
+        int checked4 = 0;
+        try {
+            for (int i = 0; i < 2000 && (checked6 < 20 || checked4 < 20); i++) {
+                RandomPackets.Case c = gen.next();
+                boolean v6 = (c.packet()[0] & 0xF0) == 0x60;
+                int fd = v6 ? LOADED.programs().uplinkIngressFd() : LOADED.programs().tunEgressFd();
+                LOADED.programs().configure(new FastPathConfig(c.config(), 7, 8, 65535, true, 14, 14, false));
+                if (TestRun.run(fd, c.packet()).action() != TestRun.TC_ACT_REDIRECT) {
+                    continue; // only packets the program takes say anything here
+                }
+                LOADED.programs().configure(new FastPathConfig(c.config(), 7, 8, 65535, true, 14, 14, true));
+                TestRun k = TestRun.run(fd, c.packet());
+                if (v6) {
+                    assertEquals(TestRun.TC_NEXT, k.action(), "#" + i);
+                    assertArrayEquals(c.packet(), k.packet(), "#" + i + " untouched");
+                    checked6++;
+                } else {
+                    assertEquals(TestRun.TC_ACT_REDIRECT, k.action(), "#" + i);
+                    checked4++;
+                }
+            }
+        } finally {
+            LOADED.programs().unconfigure();
+        }
+        assertTrue(checked6 >= 20 && checked4 >= 20, checked6 + " IPv6, " + checked4 + " IPv4 packets checked");
+    }
+
     @Test
     void siitAndEamConfigurationsAreNotCovered() {
         XlatConfig siit = XlatConfig.builder().pref64("64:ff9b::/96").build();
         assertTrue(FastPathConfig.unsupported(siit).contains("SIIT"));
-        assertThrows(IllegalArgumentException.class, () -> new FastPathConfig(siit, 1, 2, 1500, true, 0, 14));
+        assertThrows(IllegalArgumentException.class, () -> new FastPathConfig(siit, 1, 2, 1500, true, 0, 14, false));
     }
 
     /**

@@ -131,7 +131,7 @@ class FastPathNamespaceTest {
 
     private FastPathPrograms load(XlatConfig x) throws IOException {
         FastPathPrograms p = FastPathPrograms.load();
-        p.configure(new FastPathConfig(x, ifindex(cpe, "clat0"), ifindex(cpe, "c-wan"), 1500, true, 0, 14));
+        p.configure(new FastPathConfig(x, ifindex(cpe, "clat0"), ifindex(cpe, "c-wan"), 1500, true, 0, 14, false));
         return p;
     }
 

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * @param packet the IP packet that came out
  */
 record TestRun(int action, int etherType, byte[] packet) {
-    static final int TC_ACT_OK = 0;
+    /** A packet the program leaves alone: TC_ACT_UNSPEC (TCX_NEXT), so later programs and filters still see it. */
+    static final int TC_NEXT = -1;
     static final int TC_ACT_SHOT = 2;
     static final int TC_ACT_REDIRECT = 7;
     private static final int ETH = 14;
