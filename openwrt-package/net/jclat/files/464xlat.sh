@@ -46,6 +46,10 @@ proto_464xlat_init_config() {
 	proto_config_add_array "plat_probe"
 	proto_config_add_boolean "native_ipv4_standby"
 	proto_config_add_boolean "allow_wkp_non_global"
+	# RFC 7915 sections 4.1/5.1 (traffic class/TOS set to 0) and 4.4/5.4 (originate ICMP errors or not)
+	proto_config_add_boolean "ignore_tos"
+	proto_config_add_boolean "icmp_errors"
+	proto_config_add_string "udp_zero_checksum"
 	proto_config_add_string "plat_down_routes"
 	proto_config_add_int "route_metric"
 	proto_config_add_int "icmp_errors_per_second"
@@ -83,9 +87,11 @@ proto_464xlat_setup() {
 	local ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	local icmp_errors_per_second cpu_steering fast_path config uplink allow_wkp_non_global dns64_server dns
 	local plat_down_routes route_metric v6only_wait ipv6_mostly pref64_sender lan lan_dev lans devs
+	local ignore_tos icmp_errors udp_zero_checksum
 	json_get_vars ip6addr ip6prefix tunlink zone mtu pref64_source mode clat_v4 workers native_ipv4_standby
 	json_get_vars icmp_errors_per_second cpu_steering fast_path config allow_wkp_non_global
 	json_get_vars plat_down_routes route_metric v6only_wait pref64_sender
+	json_get_vars ignore_tos icmp_errors udp_zero_checksum
 
 	# Wait for IPv6 on the uplink (or anywhere, without a tunlink) before netifd sets this up.
 	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
@@ -122,6 +128,7 @@ $JCLAT_SCRIPT"
 	_jclat_opt fast-path "$fast_path"
 	_jclat_opt plat-down-routes "$plat_down_routes"
 	_jclat_opt route-metric "$route_metric"
+	_jclat_opt udp-zero-checksum "$udp_zero_checksum"
 	case "$native_ipv4_standby" in
 		0) _jclat_opt native-ipv4-standby off ;;
 		1) _jclat_opt native-ipv4-standby on ;;
@@ -129,6 +136,15 @@ $JCLAT_SCRIPT"
 	case "$allow_wkp_non_global" in
 		0) _jclat_opt allow-wkp-non-global off ;;
 		1) _jclat_opt allow-wkp-non-global on ;;
+	esac
+	# Unset: jclat's own default (TOS copied, errors sent), so nothing is passed.
+	case "$ignore_tos" in
+		0) _jclat_opt ignore-tos off ;;
+		1) _jclat_opt ignore-tos on ;;
+	esac
+	case "$icmp_errors" in
+		0) _jclat_opt icmp-errors off ;;
+		1) _jclat_opt icmp-errors on ;;
 	esac
 	# OpenWrt's own 464xlat takes ip6prefix as the PLAT's (NAT64) prefix; it comes first, then the list.
 	_jclat_opt pref64 "$ip6prefix"

@@ -219,6 +219,42 @@ class NetifdProtoStandInNamespaceTest {
         awaitExit();
     }
 
+    /** RFC 7915 §4.1/§5.1 (TOS) and §4.4/§5.4 (ICMP errors): UCI booleans become jclat run's on/off flags. */
+    @Test
+    void ignoreTosIcmpErrorsAndUdpZeroChecksumReachJclatRunAndJclatTakesThem() throws Exception {
+        handler("dump", null, "");
+        for (String o : List.of("boolean ignore_tos", "boolean icmp_errors", "string udp_zero_checksum")) {
+            assertTrue(calls().contains("config " + o + "\n"), o + ": " + calls());
+        }
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6addr\":\"2001:db8:100::c\",\"ip6prefix\":\"" + PREFIX_A
+                + "\",\"ignore_tos\":true,\"icmp_errors\":false,\"udp_zero_checksum\":\"drop\"}", "");
+        assertTrue(calls().contains(" --ignore-tos on --icmp-errors off "), calls());
+        assertTrue(calls().contains(" --udp-zero-checksum drop "), calls());
+        // jclat accepted them: it came up and pushed its data (a bad value would have exited with 2)
+        awaitCalls("proto_close_data\nproto_send_update " + iface + "\n", 1);
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
+    @Test
+    void theOppositeValuesArePassedTooAndUnsetOnesNotAtAll() throws Exception {
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A
+                + "\",\"ignore_tos\":false,\"icmp_errors\":true}", "");
+        assertTrue(calls().contains(" --ignore-tos off --icmp-errors on "), calls());
+        handler("teardown", "{}", "");
+        awaitExit();
+        Files.delete(root.resolve("standin/calls"));
+        Files.delete(root.resolve("standin/command.exit"));
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A + "\"}", "");
+        String run = calls();
+        assertTrue(run.contains("proto_run_command"), run);
+        // unset: jclat's own defaults (TOS copied, errors sent, zero checksums computed)
+        assertFalse(run.contains("--ignore-tos") || run.matches("(?s).*--icmp-errors[ \n].*")
+                || run.contains("--udp-zero-checksum"), run);
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
     @Test
     void aSecondUplinksOptionsReachJclatRun() throws Exception {
         handler("dump", null, "");
