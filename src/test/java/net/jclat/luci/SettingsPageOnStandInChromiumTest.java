@@ -131,6 +131,42 @@ class SettingsPageOnStandInChromiumTest {
         assertTrue(b.save().contains("Expecting an interface name such as lan"));
     }
 
+    /**
+     * RFC 7915 §4.1/§5.1 (TOS) and §4.4/§5.4 (ICMP errors): the boxes show jclat's defaults while the options are
+     * unset, an untouched form leaves them unset, a changed box saves the 1/0 the handler reads, and a box put
+     * back to the default removes the option again.
+     */
+    @Test
+    void theTosAndIcmpErrorFlagsSaveOnlyWhatTheUserChanged() {
+        assertEquals(List.of(false, true), b.script("return [ document.getElementById('widget.cbid.network.clat.ignore_tos')"
+                + ".checked, document.getElementById('widget.cbid.network.clat.icmp_errors').checked ];"));
+        assertEquals("saved", b.save());
+        assertNull(b.server.uci().get("network", "clat", "ignore_tos"), "untouched: jclat's default stays");
+        assertNull(b.server.uci().get("network", "clat", "icmp_errors"), "untouched: jclat's default stays");
+        b.field("clat", "ignore_tos").click();
+        b.field("clat", "icmp_errors").click();
+        assertEquals("saved", b.save());
+        assertEquals("1", b.server.uci().get("network", "clat", "ignore_tos"));
+        assertEquals("0", b.server.uci().get("network", "clat", "icmp_errors"));
+        b.field("clat", "ignore_tos").click();
+        b.field("clat", "icmp_errors").click();
+        assertEquals("saved", b.save());
+        assertNull(b.server.uci().get("network", "clat", "ignore_tos"));
+        assertNull(b.server.uci().get("network", "clat", "icmp_errors"));
+    }
+
+    @Test
+    void optionsSetOutsideTheFormAreShownAndKeptBySavingUntouched() throws Exception {
+        b.server.uci().section("network", "clat", "interface", Map.of("proto", "464xlat", "tunlink", "wan6",
+                "ignore_tos", "1", "icmp_errors", "0"));
+        b.open(PAGE, "[data-section-id]");
+        assertEquals(List.of(true, false), b.script("return [ document.getElementById('widget.cbid.network.clat.ignore_tos')"
+                + ".checked, document.getElementById('widget.cbid.network.clat.icmp_errors').checked ];"));
+        assertEquals("saved", b.save());
+        assertEquals("1", b.server.uci().get("network", "clat", "ignore_tos"));
+        assertEquals("0", b.server.uci().get("network", "clat", "icmp_errors"));
+    }
+
     /** The theme draws a select 210 px wide; each mode's label must fit in it beside the arrow. */
     @Test
     @SuppressWarnings("unchecked")

@@ -175,6 +175,16 @@ return view.extend({
 		o.datatype = 'range(1,64)';
 		o.placeholder = _('one per core');
 
+		/* Flags at their default are removed on Save (rmempty), so an unset option stays unset and jclat
+		   keeps its own default; only a changed box writes '1' or '0', which the handler passes on/off. */
+		o = s.taboption('advanced', form.Flag, 'ignore_tos', _('Do not copy TOS / traffic class'),
+			_('Set the translated packets\' traffic class / TOS to 0 instead of copying it (RFC 7915 sections 4.1 and 5.1).'));
+		o.default = o.disabled;
+
+		o = s.taboption('advanced', form.Flag, 'icmp_errors', _('Send ICMP errors'),
+			_('Whether jclat sends ICMP errors itself, e.g. for a packet it cannot translate (RFC 7915 sections 4.4 and 5.4).'));
+		o.default = o.enabled;
+
 		return m.render();
 	}
 });
