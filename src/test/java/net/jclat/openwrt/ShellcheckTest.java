@@ -25,7 +25,8 @@ class ShellcheckTest {
                 "image-builder/build-image.sh", "openwrt-package/net/jclat/files/464xlat.sh",
                 "openwrt-package/net/jclat/files/jclat.script", "openwrt-package/net/jclat/files/jclat.init",
                 "src/test/resources/openwrt-standin/lib/netifd/netifd-proto.sh",
-                "src/test/resources/openwrt-standin/netifd-run.sh")) {
+                "src/test/resources/openwrt-standin/netifd-run.sh",
+                "src/test/resources/openwrt-standin/procd-instance.sh")) {
             assertTrue(files.contains(expected), expected + " is checked: " + files);
         }
         List<String> cmd = new ArrayList<>(List.of("shellcheck", "--severity=style"));
