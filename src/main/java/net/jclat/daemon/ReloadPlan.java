@@ -10,8 +10,9 @@ import net.jclat.log.Log;
 
 /**
  * Which settings a reload may not change. Everything that shapes the TUN, its addresses, its routes or
- * the process itself needs a restart; prefix discovery, EAMs, translator addresses and the ICMP, UDP,
- * hairpinning and standby policies are applied live.
+ * the process itself needs a restart, and so does native-ipv4-standby (its route watch is built once at
+ * start); prefix discovery, EAMs, translator addresses, the ICMP, UDP and hairpinning policies and
+ * plat-down-routes are applied live.
  */
 final class ReloadPlan {
     private ReloadPlan() {
@@ -42,8 +43,18 @@ final class ReloadPlan {
             new Fixed("name", RunConfig::name),
             new Fixed("hook", RunConfig::hook),
             new Fixed("netifd-managed", RunConfig::netifdManaged),
+            new Fixed("native-ipv4-standby", RunConfig::nativeIpv4Standby),
             new Fixed("ipv6-mostly, ipv6-mostly-ra, v6only-wait, dhcp-options-file, dhcp-server-pid-file",
                     RunConfig::ipv6Mostly));
+
+    /** Every setting a reload refuses to change, one key each, for the docs' list (ReloadPlanRestartOnlyTest). */
+    static List<String> restartOnlyKeys() {
+        List<String> keys = new ArrayList<>();
+        for (Fixed f : FIXED) {
+            keys.addAll(List.of(f.key().split(", ")));
+        }
+        return keys;
+    }
 
     /**
      * The next configuration from {@code source}, or a {@link ConfigException} whose message says why the
