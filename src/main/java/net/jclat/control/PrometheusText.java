@@ -21,7 +21,8 @@ public final class PrometheusText {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     /** The daemon's states, as the status shows them. */
-    public static final List<String> STATES = List.of("running", "waiting for PLAT", "standby: native IPv4", "error");
+    public static final List<String> STATES = List.of("running", "waiting for PLAT", "standby: native IPv4",
+            "standby: no PLAT answers", "error");
 
     /** A PLAT's health, as discovery reports it ("not probed" when no probe target is configured). */
     public static final List<String> HEALTH = List.of("healthy", "failing", "unknown", "not probed");

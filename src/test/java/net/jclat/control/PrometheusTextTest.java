@@ -179,6 +179,23 @@ class PrometheusTextTest {
                 "clat_ipv4", "192.0.0.1", "clat_ipv6", "2001:db8:100::c", "cpu_steering", "cpu"));
     }
 
+    /**
+     * Every state the daemon's status can show (ClatDaemon#state, Ipv4Standby#state) has its series, and it
+     * alone is 1 — "standby: no PLAT answers" (plat-down-routes withdraw) included, or a failover left every
+     * series at 0.
+     */
+    @Test
+    void everyDaemonStateHasExactlyOneSeriesAtOne() {
+        for (String state : List.of("running", "waiting for PLAT", "standby: native IPv4", "standby: no PLAT answers",
+                "error")) {
+            List<Sample> s = ExpositionFormat.parse(PrometheusText.render(fields(state, "", List.of()),
+                    new long[Counters.SIZE]));
+            List<Sample> states = s.stream().filter(x -> x.name().equals("jclat_state")).toList();
+            assertEquals(1, states.stream().filter(x -> x.value() == 1).count(), state + ": " + states);
+            assertEquals(1, ExpositionFormat.value(s, "jclat_state", "state", state), state);
+        }
+    }
+
     @Test
     void eachWorkerHasItsInputPacketCount() {
         List<Sample> s = ExpositionFormat.parse(PrometheusText.render(fields("running", "", List.of()),
