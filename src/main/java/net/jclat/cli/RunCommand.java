@@ -30,6 +30,9 @@ final class RunCommand {
                              [--native-ipv4-standby on|off]
               PLAT health:   [--plat-probe IPV4:PORT]... [--plat-probe-interval-s N]
                              [--plat-probe-timeout-ms N] [--plat-probe-fall N] [--plat-probe-rise N]
+                             [--plat-down-routes keep|withdraw]
+              IPv6-mostly:   [--ipv6-mostly IFACE[,IFACE...]]... [--ipv6-mostly-ra on|off]
+                             [--v6only-wait SECONDS] [--dhcp-options-file PATH] [--dhcp-server-pid-file PATH]
             Every flag can also be a "key value" line in the --config file. See docs/running.md.""";
 
     private RunCommand() {
