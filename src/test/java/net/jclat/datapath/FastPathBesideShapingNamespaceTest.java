@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fast path beside ingress shaping on the uplink, set up the way SQM (sqm-scripts) does it on OpenWrt: an
  * {@code ingress} qdisc on the uplink whose filter redirects every packet to an ifb device, where the shaper
- * runs; the ifb hands each packet back to the uplink's receive path, past tc. Here the filter is a classic BPF
- * "match all" (the kernel has no u32 or matchall module) with the real {@code mirred} action and a real ifb.
+ * runs; the ifb hands each packet back to the uplink's receive path, past tc. The commands are sqm-scripts' own
+ * (a u32 match-all filter with the {@code mirred} action, a real ifb); only the shaper on the ifb is left out.
  * The shaping must see every downstream packet — native IPv6 and what jclat translates — with the fast path
  * attached by TCX (which runs before classic filters) and by a classic filter (kernels before 6.6), and the
  * CLAT must keep working; once the shaping is gone, downstream takes the fast path again.
@@ -74,8 +74,8 @@ class FastPathBesideShapingNamespaceTest {
     private void sqmStarts() throws IOException {
         Netns.in(lab.cpe, 5, "tc", "qdisc", "del", "dev", "wan0", "handle", "ffff:", "ingress"); // may fail: none yet
         tcOk("qdisc", "add", "dev", "wan0", "handle", "ffff:", "ingress");
-        tcOk("filter", "add", "dev", "wan0", "parent", "ffff:", "protocol", "all", "prio", "10", "bpf", "bytecode",
-                "1,6 0 0 4294967295,", "action", "mirred", "egress", "redirect", "dev", "ifb0");
+        tcOk("filter", "add", "dev", "wan0", "parent", "ffff:", "protocol", "all", "prio", "10", "u32", "match", "u32",
+                "0", "0", "flowid", "1:1", "action", "mirred", "egress", "redirect", "dev", "ifb0");
     }
 
     private void sqmStops() throws Exception {
