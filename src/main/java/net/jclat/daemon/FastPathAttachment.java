@@ -46,6 +46,7 @@ final class FastPathAttachment implements TunAttachment {
     private XlatConfig currentXlat;
     /** Other tc filters classify the uplink's ingress: downstream packets are left to them (and the TUN path). */
     private boolean ingressDefers;
+    private boolean warnedEgressFilters;
     private String state = "off";
     private String reason = "fast-path off";
     /** What earlier programs counted (closed after a failed attach); the live maps add to it. */
@@ -220,6 +221,12 @@ final class FastPathAttachment implements TunAttachment {
             if (clsact && !seen.ours()) {
                 tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
                 Log.info("put the fast path filter back on the uplink's ingress (its qdisc was replaced)");
+            }
+            if (seen.meantForEgress() > 0 && !warnedEgressFilters) {
+                warnedEgressFilters = true;
+                Log.warn("a tc filter meant for the uplink's egress (such as qosify's) sits under the ingress qdisc"
+                        + " jclat added, so the kernel runs it on incoming packets: start that service before jclat"
+                        + " (it adds a clsact qdisc, which jclat then uses too), or set fast-path off");
             }
             if (current != null && (seen.others() > 0) != ingressDefers) {
                 configure(current, currentXlat);

@@ -81,19 +81,28 @@ public final class TcBpfFilters {
     }
 
     /**
-     * The tc filters on the device's ingress: whether jclat's is there, and how many priorities others use
-     * (SQM's redirect to its ifb, a policer, ...). None at all without an ingress or clsact qdisc.
+     * The tc filters on the device's ingress: whether jclat's is there, how many priorities others use (SQM's
+     * redirect to its ifb, a policer, ...), and how many of those were meant for the egress: under a plain
+     * {@code ingress} qdisc the kernel files a filter for parent ffff:fff3 (clsact's egress) in the ingress
+     * block, where it sees incoming packets. None at all without an ingress or clsact qdisc.
      */
-    public record Ingress(boolean ours, int others) {
+    public record Ingress(boolean ours, int others, int meantForEgress) {
     }
 
     public Ingress ingress(int ifIndex) throws IOException {
         java.util.Set<Integer> priorities = new java.util.HashSet<>();
+        java.util.Set<Integer> egress = new java.util.HashSet<>();
         nl.dump(tcmsg(RTM_GETTFILTER, NetlinkMessage.NLM_F_DUMP, ifIndex, 0, PARENT_INGRESS, 0),
-                "listing the tc filters on the ingress of interface " + ifIndex, RTM_NEWTFILTER,
-                (b, at) -> priorities.add(b.getInt(at + 16 + 16) >>> 16)); // tcmsg's tcm_info: priority << 16
+                "listing the tc filters on the ingress of interface " + ifIndex, RTM_NEWTFILTER, (b, at) -> {
+                    int priority = b.getInt(at + 16 + 16) >>> 16; // struct tcmsg's tcm_info: priority << 16
+                    priorities.add(priority);
+                    if (b.getInt(at + 16 + 12) == PARENT_EGRESS) { // tcm_parent
+                        egress.add(priority);
+                    }
+                });
         boolean ours = priorities.remove(PRIORITY);
-        return new Ingress(ours, priorities.size());
+        egress.remove(PRIORITY);
+        return new Ingress(ours, priorities.size(), egress.size());
     }
 
     private static NetlinkMessage filter(int type, int flags, int ifIndex, boolean ingress) {

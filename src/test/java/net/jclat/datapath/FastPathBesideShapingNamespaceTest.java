@@ -70,6 +70,25 @@ class FastPathBesideShapingNamespaceTest {
         downstreamTakesTheFastPathAgain();
     }
 
+    /**
+     * A tool that wants clsact's egress (qosify attaches its classifier under parent ffff:fff3) started after a
+     * jclat that had to add the uplink's qdisc itself (kernels before 6.6): the kernel files that filter in the
+     * ingress block of jclat's {@code ingress} qdisc, where it runs on incoming packets. jclat cannot move it;
+     * it says so once.
+     */
+    @Test
+    void withAClassicFilterAnEgressFilterUnderItsIngressQdiscIsReported() throws Exception {
+        lab.jvmOptions("-Djclat.fastpath.hook=clsact");
+        lab.startDaemon(List.of("--pref64", "2001:db8:64::/96", "--mode", "nat44", "--clat-v6", "2001:db8:100::c",
+                "--fast-path", "on"));
+        lab.awaitStatus("\"fast_path\":{\"state\":\"translating\",\"reason\":\"\",\"hook\":\"clsact\"", 3);
+        // What qosify runs first; it fails (jclat's qdisc holds ffff:), and qosify goes on.
+        assertTrue(Netns.in(lab.cpe, 5, "tc", "qdisc", "add", "dev", "wan0", "clsact").code() != 0);
+        tcOk("filter", "add", "dev", "wan0", "egress", "prio", "272", "protocol", "all", "u32", "match", "u32", "0",
+                "0", "flowid", "1:1");
+        lab.awaitLog("sits under the ingress qdisc jclat added", 4);
+    }
+
     /** What sqm-scripts runs for the ingress side (piece_of_cake.qos, layer_cake.qos): each step must succeed. */
     private void sqmStarts() throws IOException {
         Netns.in(lab.cpe, 5, "tc", "qdisc", "del", "dev", "wan0", "handle", "ffff:", "ingress"); // may fail: none yet
