@@ -104,7 +104,11 @@ proto_464xlat_setup() {
 		proto_notify_error "$cfg" "NO_WAN_DEVICE" "$tunlink"
 		return
 	fi
-	_jclat_cmd="run
+	# A config file (docs/running.md) first: jclat applies its arguments in order, so everything after it,
+	# the handler's own uplink, TUN, name, netifd mode and hook included, overrides the file's lines.
+	_jclat_cmd="run"
+	_jclat_opt config "$config"
+	_jclat_cmd="$_jclat_cmd
 --uplink
 $uplink
 --tun
@@ -115,8 +119,6 @@ $cfg
 on
 --hook
 $JCLAT_SCRIPT"
-	# A config file first: the options below override it.
-	_jclat_opt config "$config"
 	_jclat_opt clat-v6 "$ip6addr"
 	_jclat_opt ipv4-mtu "$mtu"
 	_jclat_opt mode "$mode"

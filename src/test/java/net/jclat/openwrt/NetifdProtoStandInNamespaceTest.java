@@ -270,6 +270,27 @@ class NetifdProtoStandInNamespaceTest {
         awaitExit();
     }
 
+    /**
+     * docs/openwrt.md: {@code option config} is read before the UCI options. A file made for a plain Linux
+     * box (Debian's example sets {@code uplink eth0}) must not move jclat off the handler's uplink, TUN,
+     * name, hook or netifd mode.
+     */
+    @Test
+    void aConfigFileCannotOverrideTheHandlersUplinkTunNameOrHook() throws Exception {
+        Path file = root.resolve("plain-linux.conf");
+        Files.writeString(file, "uplink eth9\ntun x\nname other\nnetifd-managed off\nhook /bin/true\nworkers 1\n");
+        handler("setup", "{\"tunlink\":\"wan6\",\"ip6prefix\":\"" + PREFIX_A + "\",\"config\":\"" + file
+                + "\",\"workers\":2}", "");
+        assertTrue(calls().contains("proto_run_command " + iface + " /usr/bin/jclat run --config " + file
+                + " --uplink wan0 --tun 464-" + iface + " --name " + iface + " --netifd-managed on --hook"
+                + " /lib/netifd/jclat.script --workers 2 "), calls());
+        // jclat came up on wan0 and its hook pushed the handler's TUN (eth9 and x do not exist)
+        awaitCalls("proto_init_update 464-" + iface + " 1\n", 1);
+        awaitCalls("proto_close_data\nproto_send_update " + iface + "\n", 1);
+        handler("teardown", "{}", "");
+        awaitExit();
+    }
+
     @Test
     void ipv6MostlyLansArePassedByTheirLogicalNamesWithJclatsOwnRasOff() throws Exception {
         handler("dump", null, "");
