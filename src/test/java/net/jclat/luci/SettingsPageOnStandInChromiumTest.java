@@ -113,6 +113,18 @@ class SettingsPageOnStandInChromiumTest {
         assertTrue(b.save().contains("Expecting: value between 1 and 64"));
     }
 
+    /** RFC 7757 §3.2: the IPv6 suffix may be longer than the IPv4 one (README, EamEntry), never shorter. */
+    @Test
+    void anEamWithALongerIpv6SuffixSavesAndOneWithAShorterIsRefused() {
+        String page = (String) b.script("return document.body.textContent;");
+        assertTrue(page.contains("IPv6 suffix at least as long"), page);
+        b.addToList("clat", "eam", "192.0.2.0/24=2001:db8:a::/96");
+        assertEquals("saved", b.save());
+        assertEquals(List.of("192.0.2.0/24=2001:db8:a::/96"), b.server.uci().get("network", "clat", "eam"));
+        b.addToList("clat", "eam", "198.51.100.0/24=2001:db8:b::/124");
+        assertTrue(b.save().contains("IPv4 suffix longer than the IPv6 suffix"));
+    }
+
     @Test
     void ipv6MostlyLansAndTheirWaitSaveAndAWaitUnder300IsRefused() {
         b.addToList("clat", "ipv6_mostly", "lan");
@@ -126,6 +138,11 @@ class SettingsPageOnStandInChromiumTest {
         assertEquals("jclat", b.server.uci().get("network", "clat", "pref64_sender"));
         b.type("clat", "v6only_wait", "299");
         assertTrue(b.save().contains("at least 300 (RFC 8925)"));
+        // jclat's own limit (RunConfigParser): more would save here and then stop the interface with exit 2
+        b.type("clat", "v6only_wait", "2147483647");
+        assertEquals("saved", b.save());
+        b.type("clat", "v6only_wait", "3000000000");
+        assertTrue(b.save().contains("at most 2147483647"));
         b.field("clat", "ipv6_mostly").sendKeys("lan,guest");
         b.type("clat", "v6only_wait", "");
         assertTrue(b.save().contains("Expecting an interface name such as lan"));

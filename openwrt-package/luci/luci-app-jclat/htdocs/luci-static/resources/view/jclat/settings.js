@@ -22,12 +22,15 @@ function checkInterfaceName(value) {
 	return _('Expecting an interface name such as lan');
 }
 
-/* RFC 8925 section 3.4: a client takes any V6ONLY_WAIT under MIN_V6ONLY_WAIT (300 s) as 300 s. */
+/* RFC 8925 section 3.4: a client takes any V6ONLY_WAIT under MIN_V6ONLY_WAIT (300 s) as 300 s. The
+ * option holds 32 bits, but jclat run takes at most 2147483647: more would save and then stop jclat. */
 function checkV6onlyWait(value) {
 	if (value == null || value === '')
 		return true;
-	if (!/^\d{1,10}$/.test(value) || +value < 300 || +value > 4294967295)
+	if (!/^\d{1,10}$/.test(value) || +value < 300)
 		return _('Expecting seconds, at least 300 (RFC 8925)');
+	if (+value > 2147483647)
+		return _('Expecting seconds, at most 2147483647');
 	return true;
 }
 
@@ -89,8 +92,15 @@ function checkEam(value) {
 	if (value == null || value === '')
 		return true;
 	var m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?=([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/.exec(value);
-	return (m && validation.parseIPv4(m[1]) && validation.parseIPv6(m[3])) ? true
-		: _('Expected IPV4PREFIX=IPV6PREFIX');
+	if (!m || !validation.parseIPv4(m[1]) || !validation.parseIPv6(m[3]))
+		return _('Expected IPV4PREFIX=IPV6PREFIX');
+	/* RFC 7757 section 3.2: the IPv4 suffix is copied into the IPv6 suffix, so it may not be longer. */
+	var len4 = (m[2] != null) ? +m[2] : 32, len6 = (m[4] != null) ? +m[4] : 128;
+	if (len4 > 32 || len6 > 128)
+		return _('Expected IPV4PREFIX=IPV6PREFIX');
+	if (32 - len4 > 128 - len6)
+		return _('IPv4 suffix longer than the IPv6 suffix (RFC 7757)');
+	return true;
 }
 
 function wrap(check) {
@@ -167,7 +177,8 @@ return view.extend({
 		o.nocreate = true;
 
 		o = s.taboption('advanced', form.DynamicList, 'eam', _('Explicit address mappings'),
-			_('IPv4 prefix = IPv6 prefix of the same size (RFC 7757), e.g. 192.0.2.0/24=2001:db8:a::/120.'));
+			_('IPv4 prefix = IPv6 prefix with an IPv6 suffix at least as long (RFC 7757), e.g. '
+				+ '192.0.2.0/24=2001:db8:a::/120; extra IPv6 suffix bits are zero.'));
 		o.validate = wrap(checkEam);
 
 		o = s.taboption('advanced', form.Value, 'workers', _('Worker threads'),
