@@ -30,14 +30,14 @@ class InitScriptStandInTest {
     @TempDir
     Path dir;
 
-    /** The instance's command, one argument each, for options given as "option=value". */
+    /** The instance's command, one argument each, for list values given as "option=v1 v2", options as "UCIOPT_option=v". */
     private List<String> args(String... options) throws Exception {
         OpenWrtFiles.installStandIn(dir, "procd-instance.sh");
         Path out = dir.resolve("command");
         List<String> cmd = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "STANDIN_OUT=" + out,
                 "UCI_enabled=1", "UCI_uplink=eth1"));
         for (String o : options) {
-            cmd.add("UCI_" + o);
+            cmd.add(o.startsWith("UCIOPT_") ? o : "UCI_" + o); // UCIOPT_: an "option" line, not a "list"
         }
         cmd.addAll(List.of("sh", dir.resolve("procd-instance.sh").toString(),
                 OpenWrtFiles.PACKAGE_FILES.resolve("jclat.init").toString(), "clat"));
@@ -109,6 +109,13 @@ class InitScriptStandInTest {
             String want = s.onOff ? " --" + s.key + " on "
                     : s.list ? " --" + s.key + " a-" + o + " --" + s.key + " b-" + o + " " : " --" + s.key + " v-" + o + " ";
             assertTrue(c.contains(want), s.key + " (" + want.strip() + ") not in: " + c);
+        }
+        // a list written as one "option" line still counts (functions.sh's config_list_foreach skips it)
+        for (Setting s : settings) {
+            if (s.list) {
+                String o = s.key.replace('-', '_');
+                assertTrue(command("UCIOPT_" + o + "=x-" + o).contains(" --" + s.key + " x-" + o + " "), s.key);
+            }
         }
         // booleans take OpenWrt's forms too, and 0 is off
         for (Setting s : settings) {
