@@ -23,7 +23,8 @@ import net.jclat.xlat.UdpZeroChecksum;
 /**
  * Reads {@code jclat run} settings from flags ({@code --key value}) and from a config file given with
  * {@code --config} (one {@code key value} per line, {@code #} comments, the same keys without dashes).
- * The file is read first, then flags override it. Every error names its file and line, or its flag.
+ * The file is read where {@code --config} appears: flags after it override it, flags before it are overridden by it
+ * (the OpenWrt scripts and the Debian unit give it first). Every error names its file and line, or its flag.
  */
 public final class RunConfigParser {
     private String uplink;
