@@ -17,8 +17,12 @@ fi
 # linux/types.h includes asm/types.h, which Debian keeps under the multiarch directory.
 multiarch=$(clang -print-multiarch 2>/dev/null || true)
 mkdir -p "$out"
+# -target bpfel: the object is little-endian, like every machine jclat runs on (x86_64, aarch64).
+bpf() {
+    clang -O2 -Wall -Wextra -Werror -target bpfel ${multiarch:+-idirafter /usr/include/$multiarch} "$@"
+}
 for prog in uplink_ingress tun_egress; do
-    # -target bpfel: the object is little-endian, like every machine jclat runs on (x86_64, aarch64).
-    clang -O2 -Wall -Wextra -Werror -target bpfel ${multiarch:+-idirafter /usr/include/$multiarch} \
-        -c "$src/$prog.c" -o "$out/$prog.o"
+    bpf -c "$src/$prog.c" -o "$out/$prog.o"
 done
+# The uplink program again, for IPv6 the kernel routed into the TUN (uplink_ingress.c says when).
+bpf -DROUTED_DOWNSTREAM -c "$src/uplink_ingress.c" -o "$out/tun_egress6.o"

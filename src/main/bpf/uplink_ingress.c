@@ -6,8 +6,20 @@
  * written it to the TUN. Anything else returns TC_NEXT untouched: the kernel routes it into the TUN and
  * the Java core translates it (ICMPv6 errors, fragments, extension headers, hop limit 1, ...).
  * Mirrors Ipv6ToIpv4.translate in net.jclat.xlat.
+ *
+ * Built a second time with ROUTED_DOWNSTREAM as tun_egress6, on the TUN's egress beside tun_egress: while other
+ * tc filters classify the uplink's ingress (SQM's shaper), the uplink program leaves downstream packets to them,
+ * the kernel routes the IPv6 into the TUN after them (and after the IPv6 firewall), and this copy translates it
+ * there — the same packet the Java core would have read from the TUN — into the TUN's ingress. Otherwise it
+ * leaves everything, uncounted: the uplink program has counted what reaches the TUN.
  */
 #include "fastpath.h"
+
+#ifdef ROUTED_DOWNSTREAM
+#define PROGRAM tun_egress6
+#else
+#define PROGRAM uplink_ingress
+#endif
 
 #define IP6_LEN 40
 #define IP4_LEN 20
@@ -70,20 +82,27 @@ static __always_inline int map_local(const struct clat_config *c, const __u8 *ds
 }
 
 SEC("tc")
-int uplink_ingress(struct __sk_buff *skb)
+int PROGRAM(struct __sk_buff *skb)
 {
 	const int dir = DIR_6TO4;
 	int slot; /* the pass paths share one counter update: less code (docs/benchmarks.md) */
 	const struct clat_config *c = get_config();
+#ifdef ROUTED_DOWNSTREAM
+	if (!c || !(c->flags & CFG_INGRESS_DEFERS) || skb->protocol != bpf_htons(ETH_P_IPV6))
+		return TC_NEXT;
+	__u32 l2 = c->tun_l2_len;
+#else
 	if (!c)
 		PASS(PASS_NO_CONFIG);
 	/* Under TCX this program runs before every classic filter on the device; a redirect into the TUN would
-	 * take a downstream packet past them (SQM's ingress shaping). While there are any, they go first. */
+	 * take a downstream packet past them (SQM's ingress shaping). While there are any, they go first (and
+	 * tun_egress6 translates the packet once the kernel has routed it into the TUN). */
 	if (c->flags & CFG_INGRESS_DEFERS)
 		return TC_NEXT;
 	if (skb->protocol != bpf_htons(ETH_P_IPV6))
 		PASS(PASS_NOT_IP);
 	__u32 l2 = c->uplink_l2_len;
+#endif
 	if (l2 != 0 && l2 != ETH_HLEN)
 		PASS(PASS_NOT_IP);
 

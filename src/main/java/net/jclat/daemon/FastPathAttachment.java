@@ -16,8 +16,9 @@ import net.jclat.log.Log;
 
 /**
  * The kernel fast path in the daemon's life cycle (setting {@code fast-path}): at start a killed predecessor's
- * filter is removed and the programs are loaded and attached — uplink ingress and TUN egress, TCX where the
- * kernel has it, else clsact with cls_bpf — with no configuration, so they pass everything; each translator
+ * filter is removed and the programs are loaded and attached — uplink ingress and TUN egress (IPv4, and IPv6
+ * the kernel routed there while other filters shape the uplink's ingress), TCX where the kernel has it, else
+ * cls_bpf filters — with no configuration, so they pass everything; each translator
  * configuration the programs cover is then written to their config map in one update, one they do not cover
  * removes it (one log line why); on stop they are detached. {@code auto} logs one line and leaves everything
  * to the TUN path when the kernel refuses; {@code on} makes that a start error. Called under the daemon's lock.
@@ -38,6 +39,7 @@ final class FastPathAttachment implements TunAttachment {
     /** Where the programs are attached: TCX links, or (null) jclat's clsact filters. */
     private TcxLink uplinkLink;
     private TcxLink tunLink;
+    private TcxLink tunLink6;
     private boolean clsact;
     private int uplinkIndex;
     private int tunIndex;
@@ -104,6 +106,7 @@ final class FastPathAttachment implements TunAttachment {
             }
             uplinkLink = TcxLink.attach(programs.uplinkIngressFd(), uplinkIndex, true);
             tunLink = TcxLink.attach(programs.tunEgressFd(), tun, false);
+            tunLink6 = TcxLink.attach(programs.tunEgress6Fd(), tun, false);
             clsact = false;
         } catch (IOException tcx) {
             unhook(); // no TCX (before Linux 6.6): the clsact qdisc with a cls_bpf filter
@@ -112,6 +115,7 @@ final class FastPathAttachment implements TunAttachment {
                 clsact = true;
                 tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
                 tc.attach(tun, false, programs.tunEgressFd(), "jclat_tun_eg");
+                tc.attach(tun, false, programs.tunEgress6Fd(), "jclat_tun_eg6", TcBpfFilters.SECOND_PRIORITY);
             } catch (IOException e) {
                 throw new IOException(e.getMessage() + " (and TCX: " + tcx.getMessage() + ")", e);
             }
@@ -127,12 +131,17 @@ final class FastPathAttachment implements TunAttachment {
             tunLink.close();
             tunLink = null;
         }
+        if (tunLink6 != null) {
+            tunLink6.close();
+            tunLink6 = null;
+        }
         if (clsact) {
             clsact = false;
             try (RtNetlink nl = new RtNetlink()) {
                 TcBpfFilters tc = new TcBpfFilters(nl);
                 tc.detach(uplinkIndex, true);
                 tc.detach(tunIndex, false);
+                tc.detach(tunIndex, false, TcBpfFilters.SECOND_PRIORITY);
             } catch (IOException | RuntimeException e) {
                 Log.warn("cannot remove the fast path filters: {}", e.getMessage());
             }
@@ -190,7 +199,7 @@ final class FastPathAttachment implements TunAttachment {
     }
 
     private static final String DEFERS = "other tc filters on the uplink ingress (such as SQM) see downstream"
-            + " packets first, which then take the TUN path";
+            + " packets first; the kernel translates them once routed into the TUN";
 
     /**
      * Whether tc filters other than jclat's classify the uplink's ingress. Under TCX the ingress program runs

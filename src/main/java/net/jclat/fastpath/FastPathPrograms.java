@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The two TC programs of the kernel fast path, loaded from the objects the build packed into the jar, with
+ * The TC programs of the kernel fast path (uplink ingress; TUN egress, IPv4 and routed IPv6), loaded from the objects the build packed into the jar, with
  * the maps they share: the configuration (a new inner map per configuration, swapped in by one update of an
  * array of maps), the per-CPU counters and the per-CPU IPv4 identification. jclat's own small loader ({@link BpfObject}, {@link Bpf}), not libbpf: see
  * docs/architecture.md. Attaching them to the uplink and the TUN is the caller's business.
@@ -17,6 +17,8 @@ import java.util.Map;
 public final class FastPathPrograms implements AutoCloseable {
     static final String UPLINK_INGRESS = "uplink_ingress";
     static final String TUN_EGRESS = "tun_egress";
+    /** uplink_ingress.c built for the TUN's egress: downstream IPv6 the kernel routed there (SQM, see the C). */
+    static final String TUN_EGRESS6 = "tun_egress6";
     private static final byte[] KEY0 = new byte[4];
     private static final int MAP_TYPE_ARRAY = 2;
     private static final int MAP_TYPE_ARRAY_OF_MAPS = 12;
@@ -28,6 +30,7 @@ public final class FastPathPrograms implements AutoCloseable {
     private final Map<String, BpfObject.MapDef> mapDefs = new HashMap<>();
     private int uplinkIngress = -1;
     private int tunEgress = -1;
+    private int tunEgress6 = -1;
     private final int cpus;
     private Bpf.Lookup counterLookup;
 
@@ -36,7 +39,7 @@ public final class FastPathPrograms implements AutoCloseable {
     }
 
     /**
-     * Creates the maps and loads both programs through the verifier. Throws with the reason when the kernel
+     * Creates the maps and loads the programs through the verifier. Throws with the reason when the kernel
      * refuses (no bpf(2), no permission, a helper it lacks such as bpf_redirect_neigh before Linux 5.10).
      */
     public static FastPathPrograms load() throws IOException {
@@ -44,6 +47,7 @@ public final class FastPathPrograms implements AutoCloseable {
         try {
             p.uplinkIngress = p.loadProgram(UPLINK_INGRESS, "jclat_up_in");
             p.tunEgress = p.loadProgram(TUN_EGRESS, "jclat_tun_eg");
+            p.tunEgress6 = p.loadProgram(TUN_EGRESS6, "jclat_tun_eg6");
             return p;
         } catch (IOException | RuntimeException e) {
             p.close();
@@ -103,8 +107,12 @@ public final class FastPathPrograms implements AutoCloseable {
         return tunEgress;
     }
 
+    public int tunEgress6Fd() {
+        return tunEgress6;
+    }
+
     /**
-     * Swaps the configuration in one update (both programs see the old one or the new one, never a mix): it is
+     * Swaps the configuration in one update (every program sees the old one or the new one, never a mix): it is
      * written into a new inner map, which then replaces the old one in {@code config}. The kernel frees the old
      * map after an RCU grace period; our descriptor of the new one is closed, {@code config} holds it.
      */
@@ -120,7 +128,7 @@ public final class FastPathPrograms implements AutoCloseable {
         }
     }
 
-    /** Removes the configuration: from the next packet on, both programs pass everything to the TUN path. */
+    /** Removes the configuration: from the next packet on, the programs pass everything to the TUN path. */
     public void unconfigure() throws IOException {
         Bpf.mapDelete(mapFds.get(CONFIG), KEY0);
     }
@@ -154,8 +162,10 @@ public final class FastPathPrograms implements AutoCloseable {
     public void close() {
         Bpf.close(uplinkIngress);
         Bpf.close(tunEgress);
+        Bpf.close(tunEgress6);
         uplinkIngress = -1;
         tunEgress = -1;
+        tunEgress6 = -1;
         for (int fd : mapFds.values()) {
             Bpf.close(fd);
         }

@@ -33,6 +33,8 @@ public final class TcBpfFilters {
     private static final int ETH_P_ALL = 0x0003;
     /** jclat's filter priority on both hooks ("jc"); another program's filters keep theirs. */
     public static final int PRIORITY = 0x6a63;
+    /** A second jclat filter on the same hook (the TUN's egress carries two programs), right after the first. */
+    public static final int SECOND_PRIORITY = PRIORITY + 1;
     private static final int HANDLE = 1;
 
     private final RtNetlink nl;
@@ -46,6 +48,11 @@ public final class TcBpfFilters {
      * {@code ingress}, egress: {@code clsact}) if the device has neither.
      */
     public void attach(int ifIndex, boolean ingress, int progFd, String name) throws IOException {
+        attach(ifIndex, ingress, progFd, name, PRIORITY);
+    }
+
+    /** {@link #attach(int, boolean, int, String)} at one of jclat's two priorities. */
+    public void attach(int ifIndex, boolean ingress, int progFd, String name, int priority) throws IOException {
         String kind = ingress ? "ingress" : "clsact";
         NetlinkMessage q = tcmsg(RTM_NEWQDISC, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, ifIndex,
                 CLSACT_HANDLE, TC_H_CLSACT, 0).attr(TCA_KIND, cString(kind));
@@ -57,7 +64,7 @@ public final class TcBpfFilters {
             }
         }
         NetlinkMessage f = filter(RTM_NEWTFILTER, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE,
-                ifIndex, ingress)
+                ifIndex, ingress, priority)
                 .beginNested(TCA_OPTIONS)
                 .attrU32(TCA_BPF_FD, progFd)
                 .attr(TCA_BPF_NAME, cString(name))
@@ -68,8 +75,13 @@ public final class TcBpfFilters {
 
     /** Removes jclat's filter from the hook; true if there was one. The clsact qdisc stays (others may use it). */
     public boolean detach(int ifIndex, boolean ingress) throws IOException {
+        return detach(ifIndex, ingress, PRIORITY);
+    }
+
+    /** {@link #detach(int, boolean)} at one of jclat's two priorities. */
+    public boolean detach(int ifIndex, boolean ingress, int priority) throws IOException {
         try {
-            nl.request(filter(RTM_DELTFILTER, 0, ifIndex, ingress), "removing jclat's filter from interface "
+            nl.request(filter(RTM_DELTFILTER, 0, ifIndex, ingress, priority), "removing jclat's filter from interface "
                     + ifIndex);
             return true;
         } catch (NetlinkException e) {
@@ -105,14 +117,14 @@ public final class TcBpfFilters {
         return new Ingress(ours, priorities.size(), egress.size());
     }
 
-    private static NetlinkMessage filter(int type, int flags, int ifIndex, boolean ingress) {
+    private static NetlinkMessage filter(int type, int flags, int ifIndex, boolean ingress, int priority) {
         // tcm_info: priority in the upper 16 bits, the protocol (network order) in the lower.
         int protocol = Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ALL));
         if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN) {
             protocol = ETH_P_ALL;
         }
         return tcmsg(type, flags, ifIndex, HANDLE, ingress ? PARENT_INGRESS : PARENT_EGRESS,
-                PRIORITY << 16 | protocol).attr(TCA_KIND, cString("bpf"));
+                priority << 16 | protocol).attr(TCA_KIND, cString("bpf"));
     }
 
     /** struct tcmsg: family, pad, ifindex, handle, parent, info. */

@@ -124,6 +124,46 @@ class FastPathDifferentialTest {
         assertTrue(checked6 >= 20 && checked4 >= 20, checked6 + " IPv6, " + checked4 + " IPv4 packets checked");
     }
 
+    /**
+     * tun_egress6 is uplink_ingress built for the TUN's egress: while the ingress defers it must do exactly what
+     * uplink_ingress does when it does not (whose output the other tests hold to the core's, byte for byte),
+     * and while the ingress translates it must leave everything untouched.
+     */
+    @Test
+    void theRoutedDownstreamProgramIsTheUplinkProgramWhileTheIngressDefers() throws Exception {
+        RandomPackets gen = new RandomPackets(11);
+        int taken = 0;
+        int ipv6 = 0;
+        try {
+            for (int i = 0; i < 3000; i++) {
+                RandomPackets.Case c = gen.next();
+                if ((c.packet()[0] & 0xF0) != 0x60) {
+                    continue;
+                }
+                ipv6++;
+                LOADED.programs().configure(new FastPathConfig(c.config(), 7, 8, 65535, true, 14, 14, false));
+                LOADED.programs().setIpv4Ids(i);
+                TestRun up = TestRun.run(LOADED.programs().uplinkIngressFd(), c.packet());
+                TestRun idle = TestRun.run(LOADED.programs().tunEgress6Fd(), c.packet());
+                assertEquals(TestRun.TC_NEXT, idle.action(), "#" + i + ": the uplink program translates");
+                assertArrayEquals(c.packet(), idle.packet(), "#" + i + " untouched");
+
+                LOADED.programs().configure(new FastPathConfig(c.config(), 7, 8, 65535, true, 14, 14, true));
+                LOADED.programs().setIpv4Ids(i);
+                TestRun routed = TestRun.run(LOADED.programs().tunEgress6Fd(), c.packet());
+                assertEquals(up.action(), routed.action(), "#" + i);
+                assertEquals(up.etherType(), routed.etherType(), "#" + i);
+                assertArrayEquals(up.packet(), routed.packet(), "#" + i);
+                if (up.action() == TestRun.TC_ACT_REDIRECT) {
+                    taken++;
+                }
+            }
+        } finally {
+            LOADED.programs().unconfigure();
+        }
+        assertTrue(taken >= ipv6 / 3, "taken " + taken + " of " + ipv6 + " IPv6 packets");
+    }
+
     @Test
     void siitAndEamConfigurationsAreNotCovered() {
         XlatConfig siit = XlatConfig.builder().pref64("64:ff9b::/96").build();
