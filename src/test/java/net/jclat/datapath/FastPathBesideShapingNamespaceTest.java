@@ -45,9 +45,7 @@ class FastPathBesideShapingNamespaceTest {
 
     @Test
     void withTcxShapingSeesEveryDownstreamPacketAndTheClatStillWorks() throws Exception {
-        lab.startDaemon(List.of("--pref64", "2001:db8:64::/96", "--mode", "nat44", "--clat-v6", "2001:db8:100::c",
-                "--fast-path", "on"));
-        lab.awaitStatus("\"fast_path\":{\"state\":\"translating\",\"reason\":\"\",\"hook\":\"tcx\"", 3);
+        startDaemon("tcx");
         lab.warmUp();
         sqmStarts();
         shapingSeesDownstreamAndTheKernelTranslatesAfterIt();
@@ -58,9 +56,7 @@ class FastPathBesideShapingNamespaceTest {
     @Test
     void withAClassicFilterSqmCanReplaceTheQdiscAndShapingSeesEveryDownstreamPacket() throws Exception {
         lab.jvmOptions("-Djclat.fastpath.hook=clsact");
-        lab.startDaemon(List.of("--pref64", "2001:db8:64::/96", "--mode", "nat44", "--clat-v6", "2001:db8:100::c",
-                "--fast-path", "on"));
-        lab.awaitStatus("\"fast_path\":{\"state\":\"translating\",\"reason\":\"\",\"hook\":\"clsact\"", 3);
+        startDaemon("clsact");
         lab.warmUp();
         sqmStarts(); // its qdisc delete takes jclat's filter with it; the watchdog puts it back, behind SQM's
         lab.awaitLog("put the fast path filter back", 4);
@@ -80,14 +76,19 @@ class FastPathBesideShapingNamespaceTest {
     @Test
     void withAClassicFilterAnEgressFilterUnderItsIngressQdiscIsReported() throws Exception {
         lab.jvmOptions("-Djclat.fastpath.hook=clsact");
-        lab.startDaemon(List.of("--pref64", "2001:db8:64::/96", "--mode", "nat44", "--clat-v6", "2001:db8:100::c",
-                "--fast-path", "on"));
-        lab.awaitStatus("\"fast_path\":{\"state\":\"translating\",\"reason\":\"\",\"hook\":\"clsact\"", 3);
+        startDaemon("clsact");
         // What qosify runs first; it fails (jclat's qdisc holds ffff:), and qosify goes on.
         assertTrue(Netns.in(lab.cpe, 5, "tc", "qdisc", "add", "dev", "wan0", "clsact").code() != 0);
         tcOk("filter", "add", "dev", "wan0", "egress", "prio", "272", "protocol", "all", "u32", "match", "u32", "0",
                 "0", "flowid", "1:1");
         lab.awaitLog("sits under the ingress qdisc jclat added", 4);
+    }
+
+    /** A nat44 CLAT with {@code --fast-path on}, translating through {@code hook}. */
+    private void startDaemon(String hook) throws Exception {
+        lab.startDaemon(List.of("--pref64", "2001:db8:64::/96", "--mode", "nat44", "--clat-v6", "2001:db8:100::c",
+                "--fast-path", "on"));
+        lab.awaitStatus("\"fast_path\":{\"state\":\"translating\",\"reason\":\"\",\"hook\":\"" + hook + "\"", 3);
     }
 
     /** What sqm-scripts runs for the ingress side (piece_of_cake.qos, layer_cake.qos): each step must succeed. */
