@@ -192,7 +192,7 @@ final class FastPathAttachment implements TunAttachment {
         String now = ingressDefers ? DEFERS : "";
         if (!"translating".equals(state) || !now.equals(reason)) {
             Log.info("fast path translating TCP, UDP and ICMP echo in the kernel ({}){}", method(),
-                    ingressDefers ? ", upstream only: " + DEFERS : "");
+                    ingressDefers ? "; " + DEFERS : "");
         }
         state = "translating";
         reason = now;
@@ -231,7 +231,8 @@ final class FastPathAttachment implements TunAttachment {
                 tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
                 Log.info("put the fast path filter back on the uplink's ingress (its qdisc was replaced)");
             }
-            if (seen.meantForEgress() > 0 && !warnedEgressFilters) {
+            // Under TCX jclat adds no qdisc, so such a filter would not be jclat's doing.
+            if (clsact && seen.meantForEgress() > 0 && !warnedEgressFilters) {
                 warnedEgressFilters = true;
                 Log.warn("a tc filter meant for the uplink's egress (such as qosify's) sits under the ingress qdisc"
                         + " jclat added, so the kernel runs it on incoming packets: start that service before jclat"
