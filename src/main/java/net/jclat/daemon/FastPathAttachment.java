@@ -49,6 +49,8 @@ final class FastPathAttachment implements TunAttachment {
     /** Other tc filters classify the uplink's ingress: downstream packets are left to them (and the TUN path). */
     private boolean ingressDefers;
     private boolean warnedEgressFilters;
+    /** The uplink's ingress qdisc is jclat's own (it had none): taken away again on detach if nothing else uses it. */
+    private boolean addedUplinkQdisc;
     private String state = "off";
     private String reason = "fast-path off";
     /** What earlier programs counted (closed after a failed attach); the live maps add to it. */
@@ -78,8 +80,10 @@ final class FastPathAttachment implements TunAttachment {
 
     private void removeLeftovers(int uplink) {
         try (RtNetlink nl = new RtNetlink()) {
-            if (new TcBpfFilters(nl).detach(uplink, true)) {
+            TcBpfFilters tc = new TcBpfFilters(nl);
+            if (tc.detach(uplink, true)) {
                 Log.info("removed the fast path filter a killed jclat left on the uplink's ingress");
+                tc.removeIngressQdiscIfUnused(uplink); // most likely its qdisc too: attach adds one, tracked
             }
         } catch (IOException | RuntimeException e) {
             Log.warn("cannot check the uplink for a fast path filter left behind: {}", e.getMessage());
@@ -113,7 +117,7 @@ final class FastPathAttachment implements TunAttachment {
             try (RtNetlink nl = new RtNetlink()) {
                 TcBpfFilters tc = new TcBpfFilters(nl);
                 clsact = true;
-                tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
+                addedUplinkQdisc = tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
                 tc.attach(tun, false, programs.tunEgressFd(), "jclat_tun_eg");
                 tc.attach(tun, false, programs.tunEgress6Fd(), "jclat_tun_eg6", TcBpfFilters.SECOND_PRIORITY);
             } catch (IOException e) {
@@ -142,6 +146,10 @@ final class FastPathAttachment implements TunAttachment {
                 tc.detach(uplinkIndex, true);
                 tc.detach(tunIndex, false);
                 tc.detach(tunIndex, false, TcBpfFilters.SECOND_PRIORITY);
+                if (addedUplinkQdisc && tc.removeIngressQdiscIfUnused(uplinkIndex)) {
+                    Log.info("removed the ingress qdisc jclat had added to the uplink");
+                }
+                addedUplinkQdisc = false;
             } catch (IOException | RuntimeException e) {
                 Log.warn("cannot remove the fast path filters: {}", e.getMessage());
             }
@@ -228,7 +236,7 @@ final class FastPathAttachment implements TunAttachment {
             TcBpfFilters tc = new TcBpfFilters(nl);
             TcBpfFilters.Ingress seen = tc.ingress(uplinkIndex);
             if (clsact && !seen.ours()) {
-                tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
+                addedUplinkQdisc = tc.attach(uplinkIndex, true, programs.uplinkIngressFd(), "jclat_up_in");
                 Log.info("put the fast path filter back on the uplink's ingress (its qdisc was replaced)");
             }
             // Under TCX jclat adds no qdisc, so such a filter would not be jclat's doing.

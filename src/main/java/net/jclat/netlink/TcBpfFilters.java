@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class TcBpfFilters {
     private static final int RTM_NEWQDISC = 36;
+    private static final int RTM_DELQDISC = 37;
     private static final int RTM_NEWTFILTER = 44;
     private static final int RTM_DELTFILTER = 45;
     private static final int RTM_GETTFILTER = 46;
@@ -47,21 +48,26 @@ public final class TcBpfFilters {
      * Attaches the program, replacing jclat's filter there if one is left over; adds the qdisc first (ingress:
      * {@code ingress}, egress: {@code clsact}) if the device has neither.
      */
-    public void attach(int ifIndex, boolean ingress, int progFd, String name) throws IOException {
-        attach(ifIndex, ingress, progFd, name, PRIORITY);
+    public boolean attach(int ifIndex, boolean ingress, int progFd, String name) throws IOException {
+        return attach(ifIndex, ingress, progFd, name, PRIORITY);
     }
 
-    /** {@link #attach(int, boolean, int, String)} at one of jclat's two priorities. */
-    public void attach(int ifIndex, boolean ingress, int progFd, String name, int priority) throws IOException {
+    /**
+     * {@link #attach(int, boolean, int, String)} at one of jclat's two priorities. True when jclat added the
+     * qdisc (the device had none), so that it can take it away again ({@link #removeIngressQdiscIfUnused}).
+     */
+    public boolean attach(int ifIndex, boolean ingress, int progFd, String name, int priority) throws IOException {
         String kind = ingress ? "ingress" : "clsact";
         NetlinkMessage q = tcmsg(RTM_NEWQDISC, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, ifIndex,
                 CLSACT_HANDLE, TC_H_CLSACT, 0).attr(TCA_KIND, cString(kind));
+        boolean added = true;
         try {
             nl.request(q, "adding the " + kind + " qdisc to interface " + ifIndex);
         } catch (NetlinkException e) {
             if (e.errno() != NetlinkException.EEXIST) {
                 throw e;
             }
+            added = false;
         }
         NetlinkMessage f = filter(RTM_NEWTFILTER, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE,
                 ifIndex, ingress, priority)
@@ -71,6 +77,28 @@ public final class TcBpfFilters {
                 .attrU32(TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT)
                 .endNested();
         nl.request(f, "attaching " + name + " to the " + (ingress ? "ingress" : "egress") + " of interface " + ifIndex);
+        return added;
+    }
+
+    /**
+     * Deletes the device's {@code ingress} qdisc if no filter is left under it: one jclat added, after its own
+     * filter went. The kind is named, so the kernel refuses to delete another kind (a clsact someone added).
+     */
+    public boolean removeIngressQdiscIfUnused(int ifIndex) throws IOException {
+        Ingress seen = ingress(ifIndex);
+        if (seen.ours() || seen.others() > 0) {
+            return false;
+        }
+        try {
+            nl.request(tcmsg(RTM_DELQDISC, 0, ifIndex, CLSACT_HANDLE, TC_H_CLSACT, 0).attr(TCA_KIND,
+                    cString("ingress")), "removing the ingress qdisc of interface " + ifIndex);
+            return true;
+        } catch (NetlinkException e) {
+            if (e.errno() == NetlinkException.ENOENT || e.errno() == 22) { // gone already, or another kind
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Removes jclat's filter from the hook; true if there was one. The clsact qdisc stays (others may use it). */

@@ -65,6 +65,9 @@ class FastPathBesideShapingNamespaceTest {
         shapingSeesDownstreamAndTheKernelTranslatesAfterIt();
         sqmStops(); // deletes the qdisc again: jclat adds one of its own and its filter
         downstreamTakesTheFastPathAgain();
+        lab.stopDaemon();
+        String qdiscs = tc("qdisc", "show", "dev", "wan0");
+        assertTrue(!qdiscs.contains("ingress"), "jclat takes the qdisc it added away on stop: " + qdiscs);
     }
 
     /**

@@ -309,6 +309,7 @@ class FastPathDaemonNamespaceTest {
         awaitAtLeast("packets_6to4", 2);
         lab.stopDaemon();
         assertFalse(bpfNet().contains("jclat_"), "filters removed on stop: " + bpfNet());
+        assertFalse(bpfNet().contains("qdisc ingress"), "and the uplink's qdisc jclat added: " + bpfNet());
     }
 
     /** Runs the body on a thread that has entered the CPE's namespace (ifindexes, netlink, TCX queries). */
