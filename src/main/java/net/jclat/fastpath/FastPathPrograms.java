@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The TC programs of the kernel fast path (uplink ingress; TUN egress, IPv4 and routed IPv6), loaded from the objects the build packed into the jar, with
- * the maps they share: the configuration (a new inner map per configuration, swapped in by one update of an
+ * The TC programs of the kernel fast path (uplink ingress; TUN egress, IPv4 and routed IPv6), loaded from the
+ * objects the build packed into the jar, with the maps they share: the configuration (a new inner map per configuration, swapped in by one update of an
  * array of maps), the per-CPU counters and the per-CPU IPv4 identification. jclat's own small loader ({@link BpfObject}, {@link Bpf}), not libbpf: see
  * docs/architecture.md. Attaching them to the uplink and the TUN is the caller's business.
  */

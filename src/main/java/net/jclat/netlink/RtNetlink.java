@@ -238,12 +238,7 @@ public final class RtNetlink implements AutoCloseable {
         NetlinkMessage m = new NetlinkMessage(RTM_GETROUTE, NetlinkMessage.NLM_F_DUMP)
                 .u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
         java.util.List<RouteEntry> out = new java.util.ArrayList<>();
-        exchange(m, "listing routes", 0, (type, b, pos, len) -> {
-            if (type == RTM_NEWROUTE) {
-                out.add(routeEntry(b, pos + 16, pos + len));
-            }
-            return type == NLMSG_DONE;
-        });
+        dump(m, "listing routes", RTM_NEWROUTE, (b, pos, len) -> out.add(routeEntry(b, pos + 16, pos + len)));
         return out;
     }
 
@@ -302,8 +297,8 @@ public final class RtNetlink implements AutoCloseable {
         NetlinkMessage m = new NetlinkMessage(RTM_GETNEIGH, NetlinkMessage.NLM_F_DUMP)
                 .u8(AF_INET6).u8(0).u16(0).u32(0).u16(0).u8(NTF_PROXY).u8(0);
         java.util.List<byte[]> out = new java.util.ArrayList<>();
-        exchange(m, "listing proxy NDP entries", 0, (type, b, pos, len) -> {
-            if (type == RTM_NEWNEIGH && len >= 28 && b.getInt(pos + 20) == ifIndex) {
+        dump(m, "listing proxy NDP entries", RTM_NEWNEIGH, (b, pos, len) -> {
+            if (len >= 28 && b.getInt(pos + 20) == ifIndex) {
                 for (int a = pos + 28; a + 4 <= pos + len;) {
                     int alen = b.getShort(a) & 0xFFFF;
                     if (alen < 4) {
@@ -317,7 +312,6 @@ public final class RtNetlink implements AutoCloseable {
                     a += (alen + 3) & ~3;
                 }
             }
-            return type == NLMSG_DONE;
         });
         return out;
     }
@@ -328,12 +322,17 @@ public final class RtNetlink implements AutoCloseable {
                 .attr(NDA_DST, ipv6);
     }
 
-    /** A dump request: each answer of {@code type} goes to {@code each} with its offset (the netlink header's). */
-    synchronized void dump(NetlinkMessage m, String what, int type, java.util.function.ObjIntConsumer<ByteBuffer> each)
-            throws IOException {
+    /** One message of a dump: its bytes from the netlink header at {@code pos}, {@code len} long. */
+    @FunctionalInterface
+    interface DumpEntry {
+        void accept(ByteBuffer b, int pos, int len);
+    }
+
+    /** A dump request (NLM_F_DUMP): each answer of {@code type} goes to {@code each}, until NLMSG_DONE. */
+    synchronized void dump(NetlinkMessage m, String what, int type, DumpEntry each) throws IOException {
         exchange(m, what, 0, (t, b, pos, len) -> {
             if (t == type) {
-                each.accept(b, pos);
+                each.accept(b, pos, len);
             }
             return t == NLMSG_DONE;
         });

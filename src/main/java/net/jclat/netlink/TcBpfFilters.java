@@ -133,7 +133,7 @@ public final class TcBpfFilters {
         java.util.Set<Integer> priorities = new java.util.HashSet<>();
         java.util.Set<Integer> egress = new java.util.HashSet<>();
         nl.dump(tcmsg(RTM_GETTFILTER, NetlinkMessage.NLM_F_DUMP, ifIndex, 0, PARENT_INGRESS, 0),
-                "listing the tc filters on the ingress of interface " + ifIndex, RTM_NEWTFILTER, (b, at) -> {
+                "listing the tc filters on the ingress of interface " + ifIndex, RTM_NEWTFILTER, (b, at, len) -> {
                     int priority = b.getInt(at + 16 + 16) >>> 16; // struct tcmsg's tcm_info: priority << 16
                     priorities.add(priority);
                     if (b.getInt(at + 16 + 12) == PARENT_EGRESS) { // tcm_parent
